@@ -1,0 +1,51 @@
+# The README's two commands: `make lab` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+# Jupyter refuses to run as root unless told; containers and CI often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint unit nbval notebooks figures bench clean
+
+# Re-install only when pyproject.toml changes (the stamp is older than it).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## make lab: set up, then open JupyterLab on the course (token auth stays on).
+##   Extra server options: make lab ARGS="--port 9999 --no-browser"
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(ARGS)
+
+## make test: set up, lint, then every test including strict nbval on the notebooks.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest --nbval $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+
+## make notebooks: re-execute every notebook in place in a fresh kernel and normalize it.
+## Maintained tools do both jobs: nbclient's `jupyter execute` (one fresh kernel per
+## notebook), then nbstripout keeping outputs and counts but dropping volatile metadata.
+NB ?= notebooks/*.ipynb
+notebooks: $(STAMP)
+	$(BIN)/jupyter execute --inplace --timeout=600 --kernel_name=python3 $(NB)
+	$(BIN)/nbstripout --keep-output --keep-count \
+	  --extra-keys "metadata.language_info.version metadata.widgets cell.metadata.execution" $(NB)
+
+## make figures: regenerate imgs/ from the plotting code.
+figures: $(STAMP)
+	$(BIN)/python -m dlbasics.figures imgs
+
+## make bench: run every benchmark (prints tables; they are not tests).
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

@@ -1,0 +1,67 @@
+"""Input checks shared by the helpers: one place for the wording of every error."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
+    """Return ``x`` as a floating ndarray, or raise an error that names ``name``.
+
+    Floating input keeps its precision (float32 stays float32); integers become
+    float64. Booleans, complex numbers, strings and objects are refused.
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.integer):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def check_axis(axis, ndim: int, name: str = "axis") -> int:
+    """Return ``axis`` as a non-negative int, or raise naming the valid range."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"{name}={axis} is out of range for an array with {ndim} dimension(s); "
+            f"expected {-ndim} <= {name} < {ndim}"
+        )
+    return int(axis) % ndim
+
+
+def as_int_labels(labels, name: str = "labels", *, n_classes: int | None = None) -> np.ndarray:
+    """Return integer class ids as an int64 array; refuse floats, negatives and ids >= n_classes."""
+    arr = np.asarray(labels)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"{name} must be integer class ids, got dtype {arr.dtype}"
+            + (" (cast with .astype(int) if the values are whole numbers)"
+               if np.issubdtype(arr.dtype, np.floating) else "")
+        )
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must be >= 0, got {arr.min()}")
+    if n_classes is not None and arr.size and arr.max() >= n_classes:
+        raise ValueError(
+            f"{name} must be < n_classes={n_classes}, got {arr.max()}"
+        )
+    return arr.astype(np.int64, copy=False)
+
+
+def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int >= ``minimum`` (bools refused), or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)

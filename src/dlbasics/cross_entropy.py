@@ -1,0 +1,141 @@
+r"""Cross-entropy :math:`D(S, L) = -\sum_i L_i \log S_i` and one-hot labels.
+
+``S`` is a predicted distribution (softmax output), ``L`` the target
+(one-hot labels). Terms where ``L_i = 0`` count 0, even where ``S_i = 0``
+(the convention :math:`0 \log 0 = 0`), so ``D(S, L)`` stays finite while
+``D(L, S)`` is honestly ``+inf`` whenever ``S`` is positive where ``L`` is 0:
+cross-entropy is not symmetric.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, as_int_labels, check_axis, check_positive_int
+from .softmax import log_softmax
+
+
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Encode integer class ids as one-hot rows (the last axis holds the classes).
+
+    Examples
+    --------
+    >>> one_hot([0, 2], n_classes=3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
+    """
+    n_classes = check_positive_int(n_classes, "n_classes")
+    labels = as_int_labels(labels, n_classes=n_classes)
+    return np.eye(n_classes)[labels]
+
+
+def _check_probabilities(p: np.ndarray, name: str) -> None:
+    # NaN is let through (it propagates to the result); anything else outside [0, 1] is a bug.
+    bad = (p < 0) | (p > 1)
+    if np.any(bad):
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got {p[bad].flat[0]}")
+
+
+def _xlogy_sum(L: np.ndarray, log_S: np.ndarray, axis: int) -> np.ndarray:
+    """-sum(L * log_S) with 0 * log 0 = 0, and NaN anywhere in a slice making it NaN."""
+    with np.errstate(invalid="ignore"):
+        terms = np.where((L == 0) & ~np.isnan(log_S), 0.0, L * log_S)
+    return -np.sum(terms, axis=axis)
+
+
+def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
+    r"""Cross-entropy :math:`D(S, L) = -\sum_i L_i \log S_i` for each sample.
+
+    Parameters
+    ----------
+    S : array_like
+        Predicted probabilities, values in [0, 1].
+    L : array_like
+        Target probabilities (usually one-hot labels), same shape as ``S``.
+    axis : int, default -1
+        The axis holding the classes; it is summed away.
+
+    Returns
+    -------
+    ndarray or float
+        One loss per sample: ``S`` with ``axis`` removed. ``+inf`` where the
+        target has mass on a class that ``S`` gives probability 0.
+
+    Examples
+    --------
+    >>> S = [0.7, 0.2, 0.1]
+    >>> L = [1.0, 0.0, 0.0]
+    >>> round(float(cross_entropy(S, L)), 4)  # -log 0.7
+    0.3567
+    >>> float(cross_entropy(L, S))  # not symmetric: log 0 where S has mass
+    inf
+    """
+    S = as_float_array(S, "S")
+    L = as_float_array(L, "L")
+    if S.shape != L.shape:
+        raise ValueError(f"S and L must have the same shape, got S {S.shape} and L {L.shape}")
+    if S.ndim == 0:
+        raise ValueError("S must have at least one dimension (a distribution), got a scalar")
+    axis = check_axis(axis, S.ndim)
+    _check_probabilities(S, "S")
+    _check_probabilities(L, "L")
+    with np.errstate(divide="ignore"):
+        log_S = np.log(S)
+    return _xlogy_sum(L, log_S, axis)
+
+
+def cross_entropy_from_logits(logits, labels) -> float:
+    r"""Mean cross-entropy over a batch, from raw scores, through ``log_softmax``.
+
+    Computing ``log(softmax(logits))`` would round tiny probabilities to 0 and
+    return ``inf``; ``log_softmax`` keeps them finite, so this is the form to
+    train with.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n_samples, n_classes)
+        Raw scores, e.g. ``X @ W + b``.
+    labels : array_like
+        Integer class ids, shape (n_samples,), or target rows (e.g. one-hot),
+        shape (n_samples, n_classes).
+
+    Returns
+    -------
+    float
+        :math:`\frac{1}{N}\sum_n D(S(z_n), L_n)`.
+
+    Examples
+    --------
+    >>> round(cross_entropy_from_logits([[3.0, 1.0, 0.2]], [0]), 4)
+    0.1791
+    >>> cross_entropy_from_logits([[0.0, -1000.0]], [1])  # finite, unlike log(softmax)
+    1000.0
+    """
+    logits = as_float_array(logits, "logits")
+    if logits.ndim != 2:
+        raise ValueError(
+            f"logits must be 2-D (n_samples, n_classes), got shape {logits.shape}"
+        )
+    n_samples, n_classes = logits.shape
+    log_p = log_softmax(logits, axis=-1)
+    labels_arr = np.asarray(labels)
+    if labels_arr.ndim == 1:
+        ids = as_int_labels(labels_arr, n_classes=n_classes)
+        if ids.shape[0] != n_samples:
+            raise ValueError(
+                f"labels has {ids.shape[0]} entries but logits has {n_samples} rows; "
+                "expected one label per sample"
+            )
+        return float(-np.mean(log_p[np.arange(n_samples), ids]))
+    if labels_arr.ndim == 2:
+        target = as_float_array(labels_arr, "labels")
+        if target.shape != logits.shape:
+            raise ValueError(
+                f"one-hot labels must have the shape of logits {logits.shape}, got {target.shape}"
+            )
+        _check_probabilities(target, "labels")
+        return float(np.mean(_xlogy_sum(target, log_p, axis=-1)))
+    raise ValueError(
+        "labels must be class ids of shape (n_samples,) or one-hot rows of shape "
+        f"(n_samples, n_classes), got shape {labels_arr.shape}"
+    )

@@ -1,0 +1,123 @@
+"""Numerical stability: round-off in long sums, and inputs scaled to zero mean, equal variance."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+from ._validation import as_float_array, check_positive_int
+
+
+def add_repeatedly(start: float, step: float, times: int) -> float:
+    """Add ``step`` to ``start`` ``times`` times, one float addition at a time.
+
+    The source notes' experiment: each addition rounds to the nearest double,
+    and near 1e9 doubles are 2**-23 (about 1.2e-7) apart, so every +1e-6 lands
+    on a multiple of that spacing and the error accumulates.
+
+    Examples
+    --------
+    >>> add_repeatedly(1_000_000_000, 0.000001, 1_000_000) - 1_000_000_000
+    0.95367431640625
+    """
+    times = check_positive_int(times, "times", minimum=0)
+    total = float(start)
+    step = float(step)
+    for _ in range(times):
+        total += step
+    return total
+
+
+def compensated_sum(values: Iterable[float]) -> float:
+    """Sum with Kahan-Babuska (Neumaier) compensation: carry the rounding error along.
+
+    Each addition's lost low-order part is recovered exactly (``(big - total) + small``)
+    and added back at the end, so a million tiny steps on a big start are not lost.
+
+    Examples
+    --------
+    >>> import itertools
+    >>> compensated_sum(itertools.chain([1e9], itertools.repeat(1e-6, 1_000_000))) - 1e9
+    1.0
+    """
+    total = 0.0
+    compensation = 0.0
+    for v in values:
+        v = float(v)
+        t = total + v
+        if abs(total) >= abs(v):
+            compensation += (total - t) + v
+        else:
+            compensation += (v - t) + total
+        total = t
+    return total + compensation
+
+
+def normalize_pixels(images) -> np.ndarray:
+    """Map grey levels 0..255 to about [-1, 1) with ``(C - 128) / 128``, as float32.
+
+    The subtraction happens in float32, so uint8 input does not wrap around
+    (in uint8 arithmetic ``0 - 128`` is 128, not -128).
+
+    Examples
+    --------
+    >>> normalize_pixels(np.array([0, 128, 255], dtype=np.uint8))
+    array([-1.       ,  0.       ,  0.9921875], dtype=float32)
+    """
+    arr = np.asarray(images)
+    pixels = as_float_array(arr, "images")
+    if np.isnan(pixels).any():
+        raise ValueError("images must not contain NaN")
+    if pixels.min() < 0 or pixels.max() > 255:
+        raise ValueError(
+            f"images must hold grey levels in [0, 255], got values in "
+            f"[{pixels.min()}, {pixels.max()}]"
+        )
+    return (pixels.astype(np.float32) - np.float32(128)) / np.float32(128)
+
+
+def standardize(X, mean=None, std=None):
+    """Shift and scale each feature (column) to zero mean and unit variance.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, n_features)
+    mean, std : array_like, shape (n_features,), optional
+        Statistics to reuse, e.g. the training set's when standardizing test
+        data. Give both or neither; by default they are computed from ``X``.
+
+    Returns
+    -------
+    Z, mean, std : ndarray
+        ``Z = (X - mean) / std``. A constant feature has std 0; it is divided
+        by 1 instead, so it becomes 0 rather than NaN (the returned ``std``
+        still says 0).
+
+    Examples
+    --------
+    >>> Z, mean, std = standardize([[1.0, 10.0], [3.0, 30.0]])
+    >>> Z.tolist(), mean.tolist(), std.tolist()
+    ([[-1.0, -1.0], [1.0, 1.0]], [2.0, 20.0], [1.0, 10.0])
+    """
+    X = as_float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if (mean is None) != (std is None):
+        raise ValueError("give both mean and std (e.g. the training set's), or neither")
+    if mean is None:
+        mean, std = X.mean(axis=0), X.std(axis=0)
+    else:
+        mean = as_float_array(mean, "mean")
+        std = as_float_array(std, "std")
+        for name, stat in (("mean", mean), ("std", std)):
+            if stat.shape != (X.shape[1],):
+                raise ValueError(
+                    f"{name} must have shape ({X.shape[1]},) to match X's features, "
+                    f"got {stat.shape}"
+                )
+        if np.any(std < 0):
+            raise ValueError("std must be >= 0")
+    safe_std = np.where(std > 0, std, 1)
+    return (X - mean) / safe_std, mean, std

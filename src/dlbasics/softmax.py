@@ -1,0 +1,132 @@
+"""Softmax: scores (logits) to probabilities, computed without overflow.
+
+Every function works along ``axis`` (default: the last axis, where the classes
+are when rows are samples). Floating input keeps its dtype; integers and lists
+become float64.
+
+Edge cases, decided once:
+
+* ``-inf`` scores get probability exactly 0 (``log_softmax`` gives ``-inf``).
+* A slice that is all ``-inf`` has no distribution: ``softmax`` gives NaN there,
+  ``logsumexp`` gives ``-inf``.
+* ``+inf`` scores make the slice NaN in ``softmax``/``log_softmax`` (inf/inf is
+  undefined) and ``+inf`` in ``logsumexp``.
+* NaN in gives NaN out for that slice, never a warning or an error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, check_axis
+
+
+def _shift(x: np.ndarray, axis: int) -> np.ndarray:
+    """The max along ``axis`` (keepdims), with non-finite maxima replaced by 0.
+
+    Subtracting the max makes the largest exponent exp(0) = 1, so nothing can
+    overflow; a non-finite max (all -inf, +inf or NaN) would turn x - max into
+    NaN, so those slices are left unshifted and resolve through the ordinary
+    inf/NaN arithmetic described in the module docstring.
+    """
+    x_max = np.max(x, axis=axis, keepdims=True)
+    return np.where(np.isfinite(x_max), x_max, 0).astype(x.dtype, copy=False)
+
+
+def _prepare(x, axis) -> tuple[np.ndarray, int]:
+    x = as_float_array(x, "x")
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension (a vector of scores), got a scalar")
+    return x, check_axis(axis, x.ndim)
+
+
+def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
+    r"""Compute :math:`\log \sum_i e^{x_i}` along ``axis`` without overflow.
+
+    Parameters
+    ----------
+    x : array_like
+        Scores. Floating dtypes are kept; integers become float64.
+    axis : int, default -1
+        The axis to reduce.
+    keepdims : bool, default False
+        Keep the reduced axis with length 1 (handy for broadcasting).
+
+    Returns
+    -------
+    ndarray
+        ``x`` with ``axis`` reduced.
+
+    Examples
+    --------
+    >>> float(logsumexp([1000.0, 1000.0]))  # log(2 e^1000), no overflow
+    1000.6931471805599
+    """
+    x, axis = _prepare(x, axis)
+    shift = _shift(x, axis)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def softmax(x, axis: int = -1) -> np.ndarray:
+    r"""Turn scores into probabilities: :math:`S(x)_i = e^{x_i} / \sum_j e^{x_j}`.
+
+    The max is subtracted first (softmax does not change when a constant is
+    added to every score), so no finite input overflows.
+
+    Parameters
+    ----------
+    x : array_like
+        Scores (logits). Floating dtypes are kept; integers become float64.
+    axis : int, default -1
+        The axis that holds the classes.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``x``; non-negative, summing to 1 along ``axis``.
+
+    Examples
+    --------
+    >>> softmax([3.0, 1.0, 0.2]).round(4)
+    array([0.836 , 0.1131, 0.0508])
+    >>> softmax([1e308, -1e308]).tolist()
+    [1.0, 0.0]
+    """
+    x, axis = _prepare(x, axis)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(x - _shift(x, axis))
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis: int = -1) -> np.ndarray:
+    r"""Compute :math:`\log S(x)_i = x_i - \log\sum_j e^{x_j}` without overflow or log(0).
+
+    Exact where ``np.log(softmax(x))`` underflows: a probability too small for
+    floating point still has a finite log-probability here.
+
+    Examples
+    --------
+    >>> log_softmax([0.0, -1000.0]).tolist()
+    [0.0, -1000.0]
+    """
+    x, axis = _prepare(x, axis)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def naive_softmax(x) -> np.ndarray:
+    """The source notes' softmax, kept for contrast: ``exp(x) / sum(exp(x), axis=0)``.
+
+    It sums over ``axis=0`` (the notes put samples in columns) and does not
+    subtract the max, so ``exp`` overflows to inf for scores above about 709
+    and the result turns to NaN (numpy warns). Use :func:`softmax` instead.
+
+    Examples
+    --------
+    >>> naive_softmax([3.0, 1.0, 0.2]).round(4)
+    array([0.836 , 0.1131, 0.0508])
+    """
+    x = as_float_array(x, "x")
+    return np.exp(x) / np.sum(np.exp(x), axis=0)
