@@ -91,9 +91,10 @@ def standardize(X, mean=None, std=None):
     Returns
     -------
     Z, mean, std : ndarray
-        ``Z = (X - mean) / std``. A constant feature has std 0; it is divided
-        by 1 instead, so it becomes 0 rather than NaN (the returned ``std``
-        still says 0).
+        ``Z = (X - mean) / std``. A constant feature has std 0 (a computed std
+        at round-off level, below ``n_samples * eps * |mean|``, counts as 0);
+        it is divided by 1 instead, so it becomes 0 rather than NaN or noise
+        (the returned ``std`` still says 0).
 
     Examples
     --------
@@ -108,6 +109,10 @@ def standardize(X, mean=None, std=None):
         raise ValueError("give both mean and std (e.g. the training set's), or neither")
     if mean is None:
         mean, std = X.mean(axis=0), X.std(axis=0)
+        # A constant column can get a std of pure round-off (e.g. 1e-54), and
+        # dividing by it would blow noise up to +-1. Below that level, std is 0.
+        round_off = X.shape[0] * np.finfo(X.dtype).eps * np.abs(mean)
+        std = np.where(std <= round_off, 0.0, std).astype(X.dtype, copy=False)
     else:
         mean = as_float_array(mean, "mean")
         std = as_float_array(std, "std")

@@ -112,8 +112,11 @@ def log_softmax(x, axis: int = -1) -> np.ndarray:
     [0.0, -1000.0]
     """
     x, axis = _prepare(x, axis)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return x - logsumexp(x, axis=axis, keepdims=True)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        # Subtract the shift before the log-sum, not after: x - max is exact
+        # near the top, where x - logsumexp(x) would lose digits to cancellation.
+        shifted = x - _shift(x, axis)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def naive_softmax(x) -> np.ndarray:
