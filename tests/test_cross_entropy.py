@@ -11,11 +11,14 @@ from hypothesis.extra import numpy as hnp
 
 from dlbasics import cross_entropy, cross_entropy_from_logits, log_softmax, one_hot, softmax
 
-logit_batches = st.integers(2, 6).flatmap(lambda k: st.tuples(
-    hnp.arrays(np.float64, st.tuples(st.integers(1, 8), st.just(k)),
-               elements=st.floats(-50, 50)),
-    st.just(k),
-))
+logit_batches = st.integers(2, 6).flatmap(
+    lambda k: st.tuples(
+        hnp.arrays(
+            np.float64, st.tuples(st.integers(1, 8), st.just(k)), elements=st.floats(-50, 50)
+        ),
+        st.just(k),
+    )
+)
 
 
 def test_one_hot():
@@ -77,8 +80,9 @@ def test_properties_of_the_loss(batch, data):
     assert mean_loss >= 0
     if finite.all():
         assert mean_loss == pytest.approx(per_sample.mean(), rel=1e-9, abs=1e-12)
-    assert cross_entropy_from_logits(logits, one_hot(labels, k)) == pytest.approx(mean_loss,
-                                                                                  rel=1e-12)
+    assert cross_entropy_from_logits(logits, one_hot(labels, k)) == pytest.approx(
+        mean_loss, rel=1e-12
+    )
 
 
 def test_from_logits_stays_finite_where_log_softmax_of_softmax_does_not():
@@ -92,29 +96,54 @@ def test_uniform_logits_give_log_k():
     assert cross_entropy_from_logits(np.zeros((4, 10)), [0, 3, 9, 1]) == pytest.approx(np.log(10))
 
 
-@pytest.mark.parametrize("call, err, match", [
-    (lambda: one_hot([0, 3], 3), ValueError, r"labels must be < n_classes=3"),
-    (lambda: one_hot([-1], 3), ValueError, r"labels must be >= 0"),
-    (lambda: one_hot([0.5], 3), TypeError, r"labels must be integer class ids"),
-    (lambda: one_hot([0], 0), ValueError, r"n_classes must be >= 1"),
-    (lambda: one_hot([0], 2.0), TypeError, r"n_classes must be an int"),
-    (lambda: cross_entropy([0.5, 0.5], [1.0, 0.0, 0.0]), ValueError, r"same shape"),
-    (lambda: cross_entropy([1.5, -0.5], [1.0, 0.0]), ValueError, r"S must hold probabilities"),
-    (lambda: cross_entropy([0.5, 0.5], [2.0, 0.0]), ValueError, r"L must hold probabilities"),
-    (lambda: cross_entropy([], []), ValueError, r"S must not be empty"),
-    (lambda: cross_entropy(["a"], ["b"]), TypeError, r"S must hold real numbers"),
-    (lambda: cross_entropy([0.5, 0.5], [1.0, 0.0], axis=1), ValueError, r"axis=1 is out of range"),
-    (lambda: cross_entropy_from_logits([1.0, 2.0], [0]), ValueError, r"logits must be 2-D"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], [0, 1]), ValueError,
-     r"labels has 2 entries but logits has 1 rows"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], [2]), ValueError, r"labels must be < n_cl"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], [-1]), ValueError, r"labels must be >= 0"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], [0.0]), TypeError, r"integer class ids"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], [[1.0, 0.0, 0.0]]), ValueError,
-     r"one-hot labels must have the shape of logits"),
-    (lambda: cross_entropy_from_logits([[1.0, 2.0]], 0), ValueError, r"labels must be class ids"),
-    (lambda: cross_entropy_from_logits(np.zeros((0, 3)), []), ValueError, r"logits must not be"),
-])
+@pytest.mark.parametrize(
+    "call, err, match",
+    [
+        (lambda: one_hot([0, 3], 3), ValueError, r"labels must be < n_classes=3"),
+        (lambda: one_hot([-1], 3), ValueError, r"labels must be >= 0"),
+        (lambda: one_hot([0.5], 3), TypeError, r"labels must be integer class ids"),
+        (lambda: one_hot([0], 0), ValueError, r"n_classes must be >= 1"),
+        (lambda: one_hot([0], 2.0), TypeError, r"n_classes must be an int"),
+        (lambda: cross_entropy([0.5, 0.5], [1.0, 0.0, 0.0]), ValueError, r"same shape"),
+        (lambda: cross_entropy([1.5, -0.5], [1.0, 0.0]), ValueError, r"S must hold probabilities"),
+        (lambda: cross_entropy([0.5, 0.5], [2.0, 0.0]), ValueError, r"L must hold probabilities"),
+        (lambda: cross_entropy([], []), ValueError, r"S must not be empty"),
+        (lambda: cross_entropy(["a"], ["b"]), TypeError, r"S must hold real numbers"),
+        (
+            lambda: cross_entropy([0.5, 0.5], [1.0, 0.0], axis=1),
+            ValueError,
+            r"axis=1 is out of range",
+        ),
+        (lambda: cross_entropy_from_logits([1.0, 2.0], [0]), ValueError, r"logits must be 2-D"),
+        (
+            lambda: cross_entropy_from_logits([[1.0, 2.0]], [0, 1]),
+            ValueError,
+            r"labels has 2 entries but logits has 1 rows",
+        ),
+        (
+            lambda: cross_entropy_from_logits([[1.0, 2.0]], [2]),
+            ValueError,
+            r"labels must be < n_cl",
+        ),
+        (lambda: cross_entropy_from_logits([[1.0, 2.0]], [-1]), ValueError, r"labels must be >= 0"),
+        (lambda: cross_entropy_from_logits([[1.0, 2.0]], [0.0]), TypeError, r"integer class ids"),
+        (
+            lambda: cross_entropy_from_logits([[1.0, 2.0]], [[1.0, 0.0, 0.0]]),
+            ValueError,
+            r"one-hot labels must have the shape of logits",
+        ),
+        (
+            lambda: cross_entropy_from_logits([[1.0, 2.0]], 0),
+            ValueError,
+            r"labels must be class ids",
+        ),
+        (
+            lambda: cross_entropy_from_logits(np.zeros((0, 3)), []),
+            ValueError,
+            r"logits must not be",
+        ),
+    ],
+)
 def test_bad_input(call, err, match):
     with pytest.raises(err, match=match):
         call()

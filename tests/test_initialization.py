@@ -17,22 +17,27 @@ def test_deterministic_for_a_seed_and_dtype():
     a = gaussian_init(10, 1.0, np.random.default_rng(3))
     b = gaussian_init(10, 1.0, np.random.default_rng(3))
     np.testing.assert_array_equal(a, b)
-    assert gaussian_init((2, 2), 1.0, np.random.default_rng(0), dtype=np.float32).dtype == np.float32
+    assert (
+        gaussian_init((2, 2), 1.0, np.random.default_rng(0), dtype=np.float32).dtype == np.float32
+    )
 
 
 def test_sigma_zero_is_all_zeros():
     assert not gaussian_init((3, 3), 0.0, np.random.default_rng(0)).any()
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    ({"sigma": -0.1}, ValueError, r"sigma must be a finite number >= 0, got -0.1"),
-    ({"sigma": float("nan")}, ValueError, r"sigma must be a finite number"),
-    ({"sigma": "1"}, TypeError, r"sigma must be a real number"),
-    ({"rng": 0}, TypeError, r"rng must be a numpy.random.Generator"),
-    ({"rng": np.random.RandomState(0)}, TypeError, r"rng must be a numpy.random.Generator"),
-    ({"shape": (3, -1)}, ValueError, r"shape must be non-negative ints"),
-    ({"shape": (3, 2.5)}, ValueError, r"shape must be non-negative ints"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        ({"sigma": -0.1}, ValueError, r"sigma must be a finite number >= 0, got -0.1"),
+        ({"sigma": float("nan")}, ValueError, r"sigma must be a finite number"),
+        ({"sigma": "1"}, TypeError, r"sigma must be a real number"),
+        ({"rng": 0}, TypeError, r"rng must be a numpy.random.Generator"),
+        ({"rng": np.random.RandomState(0)}, TypeError, r"rng must be a numpy.random.Generator"),
+        ({"shape": (3, -1)}, ValueError, r"shape must be non-negative ints"),
+        ({"shape": (3, 2.5)}, ValueError, r"shape must be non-negative ints"),
+    ],
+)
 def test_bad_input(kwargs, err, match):
     args = {"shape": (3, 2), "sigma": 1.0, "rng": np.random.default_rng(0)} | kwargs
     with pytest.raises(err, match=match):

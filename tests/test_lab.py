@@ -37,7 +37,10 @@ def test_make_lab_serves_the_notebooks_with_a_token(tmp_path):
     with log.open("w") as out:
         proc = subprocess.Popen(
             ["make", "--no-print-directory", "lab", f"ARGS={args}"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             env=os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
         )
     try:

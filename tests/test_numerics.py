@@ -45,21 +45,27 @@ def test_normalize_pixels_no_uint8_wraparound():
     assert (img - np.uint8(128))[0, 0] == 128
 
 
-@pytest.mark.parametrize("bad, err, match", [
-    (np.array([-1, 3]), ValueError, r"images must hold grey levels in \[0, 255\]"),
-    (np.array([0.0, 256.0]), ValueError, r"\[0, 255\]"),
-    (np.array([np.nan]), ValueError, "images must not contain NaN"),
-    (np.array(["x"]), TypeError, "images must hold real numbers"),
-    (np.array([], dtype=np.uint8), ValueError, "images must not be empty"),
-])
+@pytest.mark.parametrize(
+    "bad, err, match",
+    [
+        (np.array([-1, 3]), ValueError, r"images must hold grey levels in \[0, 255\]"),
+        (np.array([0.0, 256.0]), ValueError, r"\[0, 255\]"),
+        (np.array([np.nan]), ValueError, "images must not contain NaN"),
+        (np.array(["x"]), TypeError, "images must hold real numbers"),
+        (np.array([], dtype=np.uint8), ValueError, "images must not be empty"),
+    ],
+)
 def test_normalize_pixels_bad_input(bad, err, match):
     with pytest.raises(err, match=match):
         normalize_pixels(bad)
 
 
 @settings(max_examples=100, deadline=None)
-@given(hnp.arrays(np.float64, st.tuples(st.integers(2, 20), st.integers(1, 5)),
-                  elements=st.floats(-1e6, 1e6)))
+@given(
+    hnp.arrays(
+        np.float64, st.tuples(st.integers(2, 20), st.integers(1, 5)), elements=st.floats(-1e6, 1e6)
+    )
+)
 def test_standardize_gives_zero_mean_unit_variance(X):
     Z, mean, std = standardize(X)
     np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-8)
@@ -81,13 +87,16 @@ def test_standardize_constant_feature_becomes_zero_not_nan():
     np.testing.assert_array_equal(Z[:, 1], 0.0)
 
 
-@pytest.mark.parametrize("args, err, match", [
-    (([1.0, 2.0],), ValueError, r"X must be 2-D"),
-    (([[1.0]], [0.0], None), ValueError, r"give both mean and std"),
-    (([[1.0, 2.0]], [0.0], [1.0]), ValueError, r"mean must have shape \(2,\)"),
-    (([[1.0]], [0.0], [-1.0]), ValueError, r"std must be >= 0"),
-    ((np.zeros((0, 2)),), ValueError, r"X must not be empty"),
-])
+@pytest.mark.parametrize(
+    "args, err, match",
+    [
+        (([1.0, 2.0],), ValueError, r"X must be 2-D"),
+        (([[1.0]], [0.0], None), ValueError, r"give both mean and std"),
+        (([[1.0, 2.0]], [0.0], [1.0]), ValueError, r"mean must have shape \(2,\)"),
+        (([[1.0]], [0.0], [-1.0]), ValueError, r"std must be >= 0"),
+        ((np.zeros((0, 2)),), ValueError, r"X must not be empty"),
+    ],
+)
 def test_standardize_bad_input(args, err, match):
     with pytest.raises(err, match=match):
         standardize(*args)

@@ -1,10 +1,15 @@
 """The set-up files agree with each other: pip and conda lists, CI entry points, README."""
 
 import re
-import tomllib
+import sys
 from pathlib import Path
 
 import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,15 +39,21 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     assert "-e ." in pip_block
 
 
+def _specifier(requirement: str) -> str:
+    """The version part of a requirement, without spaces or environment marker."""
+    return requirement.split(";")[0].replace(" ", "")[len(_name(requirement)) :]
+
+
 def test_versions_agree_too():
     project = _pyproject()["project"]
-    pins = {_name(r): r.replace(" ", "")[len(_name(r)):] for r in project["dependencies"]}
+    requirements = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():
-        pins |= {_name(r): r.replace(" ", "")[len(_name(r)):] for r in extra}
+        requirements += extra
+    pins = {_name(r): _specifier(r) for r in requirements}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     for dep in env["dependencies"]:
         if isinstance(dep, str) and _name(dep) in pins:
-            assert dep.replace(" ", "")[len(_name(dep)):] == pins[_name(dep)], dep
+            assert _specifier(dep) == pins[_name(dep)], dep
 
 
 def test_runtime_dependencies_are_the_course_packages():

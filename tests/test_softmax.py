@@ -15,8 +15,9 @@ from dlbasics import log_softmax, logsumexp, naive_softmax, softmax
 finite = st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False)
 moderate = st.floats(-700, 700, allow_nan=False, allow_infinity=False)
 vectors = hnp.arrays(np.float64, st.integers(1, 12), elements=finite)
-matrices = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=3, max_side=6),
-                      elements=moderate)
+matrices = hnp.arrays(
+    np.float64, hnp.array_shapes(min_dims=2, max_dims=3, max_side=6), elements=moderate
+)
 
 
 def exact_softmax(x):
@@ -30,6 +31,7 @@ def exact_softmax(x):
 
 
 # --- known values -------------------------------------------------------------------
+
 
 def test_notes_example():
     expected = [0.8360188, 0.11314284, 0.05083836]
@@ -53,6 +55,7 @@ def test_logsumexp_known_value():
 
 # --- accuracy against exact and scipy references --------------------------------------
 
+
 @settings(max_examples=200, deadline=None)
 @given(vectors)
 def test_softmax_within_a_few_ulp_of_exact(x):
@@ -69,25 +72,35 @@ def test_softmax_within_a_few_ulp_of_exact(x):
 @given(matrices, st.integers(-3, 2))
 def test_agrees_with_scipy(x, axis):
     axis = axis % x.ndim
-    np.testing.assert_allclose(softmax(x, axis=axis), scipy.special.softmax(x, axis=axis),
-                               rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(log_softmax(x, axis=axis),
-                               scipy.special.log_softmax(x, axis=axis), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(logsumexp(x, axis=axis), scipy.special.logsumexp(x, axis=axis),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        softmax(x, axis=axis), scipy.special.softmax(x, axis=axis), rtol=1e-12, atol=1e-300
+    )
+    np.testing.assert_allclose(
+        log_softmax(x, axis=axis), scipy.special.log_softmax(x, axis=axis), rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        logsumexp(x, axis=axis), scipy.special.logsumexp(x, axis=axis), rtol=1e-12, atol=1e-12
+    )
 
 
-@pytest.mark.parametrize("x", [
-    [1e308, -1e308], [-1e308, -1e308, 0.0], [1e308, 1e308], [710.0, 0.0], [-745.0, 0.0],
-    [5e-324, -5e-324], [1e-300, 0.0, -1e-300],
-])
+@pytest.mark.parametrize(
+    "x",
+    [
+        [1e308, -1e308],
+        [-1e308, -1e308, 0.0],
+        [1e308, 1e308],
+        [710.0, 0.0],
+        [-745.0, 0.0],
+        [5e-324, -5e-324],
+        [1e-300, 0.0, -1e-300],
+    ],
+)
 def test_extreme_inputs_agree_with_scipy_without_warnings(x):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = (softmax(x), log_softmax(x), logsumexp(x))
     with np.errstate(all="ignore"):
-        want = (scipy.special.softmax(x), scipy.special.log_softmax(x),
-                scipy.special.logsumexp(x))
+        want = (scipy.special.softmax(x), scipy.special.log_softmax(x), scipy.special.logsumexp(x))
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-300)
     # Probabilities and the log-normalizer stay finite; a log-probability may be
@@ -100,8 +113,9 @@ def test_float32_stays_float32():
     assert softmax(x).dtype == np.float32
     assert log_softmax(x).dtype == np.float32
     assert logsumexp(x).dtype == np.float32
-    np.testing.assert_allclose(softmax(x), scipy.special.softmax(x.astype(float), axis=-1),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        softmax(x), scipy.special.softmax(x.astype(float), axis=-1), rtol=1e-6
+    )
     big = np.array([80.0, 100.0], dtype=np.float32)  # exp(100) overflows float32
     assert np.isfinite(softmax(big)).all()
 
@@ -111,6 +125,7 @@ def test_integers_and_lists_become_float64():
 
 
 # --- properties ---------------------------------------------------------------------
+
 
 @settings(max_examples=200, deadline=None)
 @given(vectors)
@@ -131,8 +146,9 @@ def test_invariant_to_adding_a_constant(x, c):
 def test_log_softmax_is_log_of_softmax_where_finite(x):
     p = softmax(x)
     finite_log = p > 1e-300
-    np.testing.assert_allclose(log_softmax(x)[finite_log], np.log(p[finite_log]),
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        log_softmax(x)[finite_log], np.log(p[finite_log]), rtol=1e-9, atol=1e-12
+    )
     assert np.all(np.isfinite(log_softmax(x)))  # finite even where softmax underflows to 0
 
 
@@ -152,6 +168,7 @@ def test_rows_convention_matches_notes_columns_after_transpose():
 
 
 # --- edge cases: inf and nan -----------------------------------------------------------
+
 
 def test_minus_inf_gets_exactly_zero():
     p = softmax([0.0, -np.inf, 1.0])
@@ -189,16 +206,20 @@ def test_naive_version_overflows_where_stable_one_does_not():
 
 # --- bad input ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fn", [softmax, log_softmax, logsumexp])
-@pytest.mark.parametrize("bad, err, match", [
-    ([], ValueError, "x must not be empty"),
-    (np.zeros((2, 0)), ValueError, "x must not be empty"),
-    (["a", "b"], TypeError, "x must hold real numbers"),
-    ([True, False], TypeError, "x must hold real numbers"),
-    ([1 + 2j], TypeError, "x must hold real numbers"),
-    ([[1.0, 2.0], [3.0]], ValueError, "x must be a rectangular array"),
-    (3.0, ValueError, "x must have at least one dimension"),
-])
+@pytest.mark.parametrize(
+    "bad, err, match",
+    [
+        ([], ValueError, "x must not be empty"),
+        (np.zeros((2, 0)), ValueError, "x must not be empty"),
+        (["a", "b"], TypeError, "x must hold real numbers"),
+        ([True, False], TypeError, "x must hold real numbers"),
+        ([1 + 2j], TypeError, "x must hold real numbers"),
+        ([[1.0, 2.0], [3.0]], ValueError, "x must be a rectangular array"),
+        (3.0, ValueError, "x must have at least one dimension"),
+    ],
+)
 def test_bad_x(fn, bad, err, match):
     with pytest.raises(err, match=match):
         fn(bad)

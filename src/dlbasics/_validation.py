@@ -46,15 +46,16 @@ def as_int_labels(labels, name: str = "labels", *, n_classes: int | None = None)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
             f"{name} must be integer class ids, got dtype {arr.dtype}"
-            + (" (cast with .astype(int) if the values are whole numbers)"
-               if np.issubdtype(arr.dtype, np.floating) else "")
+            + (
+                " (cast with .astype(int) if the values are whole numbers)"
+                if np.issubdtype(arr.dtype, np.floating)
+                else ""
+            )
         )
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {arr.min()}")
     if n_classes is not None and arr.size and arr.max() >= n_classes:
-        raise ValueError(
-            f"{name} must be < n_classes={n_classes}, got {arr.max()}"
-        )
+        raise ValueError(f"{name} must be < n_classes={n_classes}, got {arr.max()}")
     return arr.astype(np.int64, copy=False)
 
 

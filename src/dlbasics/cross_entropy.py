@@ -113,9 +113,7 @@ def cross_entropy_from_logits(logits, labels) -> float:
     """
     logits = as_float_array(logits, "logits")
     if logits.ndim != 2:
-        raise ValueError(
-            f"logits must be 2-D (n_samples, n_classes), got shape {logits.shape}"
-        )
+        raise ValueError(f"logits must be 2-D (n_samples, n_classes), got shape {logits.shape}")
     n_samples, n_classes = logits.shape
     log_p = log_softmax(logits, axis=-1)
     labels_arr = np.asarray(labels)
