@@ -33,6 +33,24 @@ def _shift(x: np.ndarray, axis: int) -> np.ndarray:
     return np.where(np.isfinite(x_max), x_max, 0).astype(x.dtype, copy=False)
 
 
+def _shifted(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """``x - shift`` rounded, and the rounding error of that subtraction.
+
+    ``x - max`` is rounded to the nearest double, an absolute error of up to
+    half an ulp of ``x - max``; ``exp`` turns that into a relative error that
+    grows with ``|x - max|`` (5 ulp at ``x - max = -8.5``). The error is
+    recovered exactly with Knuth's TwoSum, so callers can correct for it:
+    ``exp(d + err) = exp(d) * (1 + err)`` to within an ulp.
+    """
+    shift = _shift(x, axis)
+    d = x - shift
+    with np.errstate(invalid="ignore"):
+        back = d - x
+        err = (x - (d - back)) + (-shift - back)
+    # inf - inf is NaN; where d is not finite there is nothing to correct.
+    return d, np.where(np.isfinite(err), err, 0).astype(x.dtype, copy=False)
+
+
 def _prepare(x, axis) -> tuple[np.ndarray, int]:
     x = as_float_array(x, "x")
     if x.ndim == 0:
@@ -96,7 +114,9 @@ def softmax(x, axis: int = -1) -> np.ndarray:
     """
     x, axis = _prepare(x, axis)
     with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(x - _shift(x, axis))
+        d, err = _shifted(x, axis)
+        e = np.exp(d)
+        e += e * err
         return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -115,8 +135,8 @@ def log_softmax(x, axis: int = -1) -> np.ndarray:
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         # Subtract the shift before the log-sum, not after: x - max is exact
         # near the top, where x - logsumexp(x) would lose digits to cancellation.
-        shifted = x - _shift(x, axis)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        d, err = _shifted(x, axis)
+        return (d - np.log(np.sum(np.exp(d), axis=axis, keepdims=True))) + err
 
 
 def naive_softmax(x) -> np.ndarray:

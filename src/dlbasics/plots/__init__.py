@@ -7,7 +7,38 @@ draw the same class at a few values side by side.
 """
 
 from .base import DPI, Blitter, encode_png, new_figure, render_png
-from .softmax import SoftmaxBars, entropy, softmax_bars_at
+from .cross_entropy import (
+    TrueClassLoss,
+    pipeline_diagram,
+    true_class_loss_at,
+    true_class_loss_figure,
+)
+from .initialization import (
+    InitialPredictions,
+    initial_loss_and_entropy,
+    initial_predictions_at,
+    initial_predictions_figure,
+    unit_logits,
+    weights_initialization_figure,
+)
+from .numerics import descent_contours, descent_paths_figure, pixels_figure, spacing_figure
+from .softmax import (
+    SoftmaxBars,
+    entropy,
+    softmax_bars_at,
+    softmax_bars_figure,
+    softmax_graph,
+)
+from .training import (
+    TrainingCurves,
+    compare_runs_figure,
+    confusion_counts,
+    confusion_matrix_figure,
+    loss_curves_figure,
+    training_curves_at,
+    training_curves_figure,
+    weight_templates_figure,
+)
 
 __all__ = [
     "DPI",
@@ -18,4 +49,28 @@ __all__ = [
     "new_figure",
     "render_png",
     "softmax_bars_at",
+    "InitialPredictions",
+    "initial_loss_and_entropy",
+    "initial_predictions_at",
+    "initial_predictions_figure",
+    "unit_logits",
+    "weights_initialization_figure",
+    "TrainingCurves",
+    "compare_runs_figure",
+    "confusion_counts",
+    "confusion_matrix_figure",
+    "loss_curves_figure",
+    "training_curves_at",
+    "training_curves_figure",
+    "weight_templates_figure",
+    "softmax_bars_figure",
+    "softmax_graph",
+    "TrueClassLoss",
+    "pipeline_diagram",
+    "true_class_loss_at",
+    "true_class_loss_figure",
+    "descent_contours",
+    "descent_paths_figure",
+    "pixels_figure",
+    "spacing_figure",
 ]
