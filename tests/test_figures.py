@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 import matplotlib.image
+import pytest
 
-from dlbasics.figures import FIGURES
+from dlbasics.figures import FIGURES, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,3 +30,8 @@ def test_figures_regenerate_into_a_folder(tmp_path):
 
 def test_committed_figures_are_the_generated_set():
     assert sorted(p.name for p in (ROOT / "imgs").glob("*.png")) == sorted(FIGURES)
+
+
+def test_unknown_figure_name_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="names must be among"):
+        generate(tmp_path, names=["nope.png"])

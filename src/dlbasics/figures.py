@@ -65,21 +65,28 @@ FIGURES: dict[str, Callable[[], Figure]] = {
 }
 
 
-def generate(folder: str | Path = "imgs") -> list[Path]:
-    """Draw every figure into ``folder`` (created if missing); return the paths written.
+def generate(folder: str | Path = "imgs", names=None) -> list[Path]:
+    """Draw figures into ``folder`` (created if missing); return the paths written.
+
+    ``names`` picks some of :data:`FIGURES` (default: all of them).
 
     Examples
     --------
     >>> import tempfile
-    >>> paths = generate(tempfile.mkdtemp())  # doctest: +SKIP
+    >>> [p.name for p in generate(tempfile.mkdtemp(), names=["softmax.png"])]
+    ['softmax.png']
     """
+    names = list(FIGURES) if names is None else list(names)
+    unknown = sorted(set(names) - set(FIGURES))
+    if unknown:
+        raise ValueError(f"names must be among {sorted(FIGURES)}, got {unknown}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, draw in FIGURES.items():
+    for name in names:
         path = folder / name
         # No software version in the PNG: regenerated files differ only when the figure does.
-        draw().savefig(path, dpi=100, metadata={"Software": None})
+        FIGURES[name]().savefig(path, dpi=100, metadata={"Software": None})
         written.append(path)
     return written
 

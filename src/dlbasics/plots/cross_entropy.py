@@ -97,10 +97,10 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
         xs[4] - 0.75, 0.55, _fmt(target), ha="right", va="center", color=BLUE, family="monospace"
     )
     ax.text(
-        xs[4],
+        xs[4] + 0.7,
         y + 0.5,
         f"D = −log {probs[label]:.2f} = {loss:.2f}",
-        ha="center",
+        ha="right",
         va="bottom",
         color=BLUE,
         family="monospace",
