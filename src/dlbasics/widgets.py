@@ -53,7 +53,10 @@ class SliderPlot:
         self._update = update
         # Blit when the plot names the artists that change; else draw everything.
         self._blitter = plots.Blitter(fig, animated) if animated else None
-        self.image = widgets.Image(format="png")
+        # Shown at its own pixel size: a VBox would stretch it to the cell's width, blurred.
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%")
+        )
         self.widget = widgets.VBox([slider, self.image])
         self.redraw()
         slider.observe(self._on_value, names="value")

@@ -22,8 +22,15 @@ DPI = 80
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
 
-def new_figure(width: float = 6.0, height: float = 3.0, *, ncols: int = 1, nrows: int = 1,
-               dpi: int = DPI, **subplot_kw):
+def new_figure(
+    width: float = 6.0,
+    height: float = 3.0,
+    *,
+    ncols: int = 1,
+    nrows: int = 1,
+    dpi: int = DPI,
+    **subplot_kw,
+):
     """Return ``(fig, axes)``: a pyplot-free figure on the Agg canvas.
 
     ``axes`` is a single Axes for a 1x1 grid, else a flat array.
@@ -52,12 +59,14 @@ def encode_png(fig: Figure) -> bytes:
     rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # a 0 byte starts each row: no filter
     rows[:, 1:] = rgba.reshape(height, 4 * width)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # depth 8, colour type 6: RGBA
-    return b"".join([
-        b"\x89PNG\r\n\x1a\n",
-        _png_chunk(b"IHDR", header),
-        _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
-        _png_chunk(b"IEND", b""),
-    ])
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+            _png_chunk(b"IEND", b""),
+        ]
+    )
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

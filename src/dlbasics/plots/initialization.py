@@ -229,7 +229,7 @@ class InitialPredictions:
             textcoords="offset points",
             ha="left",
             va="bottom",
-            fontsize="large",
+            fontsize="medium",
             annotation_clip=False,
         )
         self.status.set_in_layout(False)
@@ -262,8 +262,8 @@ class InitialPredictions:
         self.loss_vline.set_xdata([sigma, sigma])
         self.entropy_vline.set_xdata([sigma, sigma])
         self.status.set_text(
-            f"σ = {sigma:.3g}:   initial loss = {self.loss:.3f},   "
-            f"mean entropy = {self.mean_entropy:.3f} nats"
+            f"σ = {sigma:.3g}:  initial loss {self.loss:.3f},  "
+            f"mean entropy {self.mean_entropy:.3f} nats"
         )
         return self.probabilities
 
@@ -335,16 +335,16 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
         top.set_xlim(-x_max, x_max)
         top.set_yticks([])
         top.set_xlabel("weight value")
-        top.legend(loc="upper right", fontsize="small")
+        top.legend(loc="upper left", fontsize="small")
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
         )
         top.set_title(f"σ = {sigma:g}" + (f": {kind}" if kind else ""))
         p = softmax(sigma * z1)
         bottom.bar(list(LETTERS), p, color=ORANGE)
-        bottom.axhline(1 / N_CLASSES, color=GREY, ls="--", lw=1, label="uniform 1/10")
+        bottom.axhline(1 / N_CLASSES, color=GREY, ls="--", lw=1)  # the uniform guess
         bottom.set_ylim(0, 1.05)
+        bottom.set_yticks([0, 0.1, 0.5, 1], ["0", "1/10", "0.5", "1"])
         bottom.set_ylabel("S(x W)")
         bottom.set_title(f"softmax output, entropy {float(entropy(p)):.2f} nats", fontsize="medium")
-        bottom.legend(loc="upper right", fontsize="small")
     return fig

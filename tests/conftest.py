@@ -1,0 +1,34 @@
+"""Shared test setup: the harness import, and Chromium for the tests marked ``browser``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# `import widget_harness` from any test module (and the benchmarks), however pytest imports them.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from widget_harness import chromium_missing, launch_chromium  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium, driven by Playwright, for one test module.
+
+    Skips when there is no browser, unless ``DLBASICS_REQUIRE_BROWSER=1`` (CI sets it
+    in ``.ci/run``): then a missing browser fails the test.
+    """
+    reason = chromium_missing()
+    if reason:
+        if os.environ.get("DLBASICS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (and DLBASICS_REQUIRE_BROWSER=1)", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

@@ -1,0 +1,273 @@
+"""Plots and widgets of notebooks 04 (initialization) and 05 (training the classifier)."""
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from dlbasics import plots, widgets
+from dlbasics.classifier import LogisticClassifier
+from dlbasics.data import letters
+
+LN10 = math.log(10)
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def ten_letters():
+    images, labels = letters(10, split="valid")
+    order = np.argsort(labels)
+    return images[order], labels[order]
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    """A tiny, fast training run with validation data: (model, X, y)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 12))
+    y = np.argmax(X[:, :10], axis=1)
+    model = LogisticClassifier(seed=0).fit(
+        X[:200], y[:200], epochs=4, learning_rate=0.5, batch_size=32,
+        X_valid=X[200:], y_valid=y[200:],
+    )  # fmt: skip
+    return model, X, y
+
+
+# --- notebook 04: the sigma slider ---------------------------------------------------
+
+
+def test_sigma_slider_goes_from_uncertain_to_opinionated(ten_letters):
+    sp = widgets.sigma_slider(*ten_letters, value=0.001)
+    plot, fig = sp.plot, sp.fig
+    assert isinstance(plot, plots.InitialPredictions)
+    assert abs(plot.mean_entropy - LN10) < 0.01
+    assert abs(plot.loss - LN10) < 0.01
+    assert np.allclose(plot.probabilities, 0.1, atol=0.01)
+    marker_before = plot.loss_marker.get_xydata().copy()
+    png_before = bytes(sp.image.value)
+
+    sp.slider.value = 10.0
+    assert sp.fig is fig and sp.plot is plot  # the figure is reused, not rebuilt
+    assert plot.sigma == pytest.approx(10.0)
+    assert plot.mean_entropy < 0.1  # much lower than ln 10: peaked
+    assert plot.loss > 50  # confident and mostly wrong
+    assert np.allclose(plot.probabilities.sum(axis=1), 1)
+    assert plot.probabilities.max(axis=1).min() > 0.9
+    # What is drawn is what the math says.
+    assert np.array_equal(np.asarray(plot.heatmap.get_array()), plot.probabilities)
+    marker_after = plot.loss_marker.get_xydata()
+    assert marker_after[0, 0] == pytest.approx(10.0)
+    assert marker_after[0, 1] == pytest.approx(plot.loss)
+    assert not np.allclose(marker_before, marker_after)
+    assert bytes(sp.image.value).startswith(PNG) and bytes(sp.image.value) != png_before
+    assert f"σ = {10.0:.3g}" in plot.status.get_text()
+
+
+def test_logits_scale_exactly_with_sigma(ten_letters):
+    fig, plot = plots.initial_predictions_figure(*ten_letters, sigma=0.02)
+    z = plot.logits.copy()
+    plot.update(0.2)
+    np.testing.assert_allclose(plot.logits, 10 * z)
+    np.testing.assert_allclose(plot.logits, 0.2 * plot.unit_logits)
+
+
+def test_precomputed_curves_match_the_markers(ten_letters):
+    fig, plot = plots.initial_predictions_figure(*ten_letters, sigma=0.01)
+    for sigma in plot.sigma_grid[[0, 40, 80, 120]]:
+        plot.update(float(sigma))
+        i = int(np.argmin(np.abs(plot.sigma_grid - sigma)))
+        assert plot.loss == pytest.approx(plot.loss_curve[i])
+        assert plot.mean_entropy == pytest.approx(plot.entropy_curve[i])
+
+
+def test_initial_loss_and_entropy(ten_letters):
+    loss, h = plots.initial_loss_and_entropy(*ten_letters, [1e-4, 1.0, 10.0])
+    assert abs(loss[0] - LN10) < 1e-3 and abs(h[0] - LN10) < 1e-3
+    assert 9 < loss[2] / loss[1] < 11  # linear in sigma once one class dominates
+    assert h[2] < h[1] < h[0]
+
+
+def test_static_twins_return_figures(ten_letters):
+    fig = plots.initial_predictions_at(*ten_letters, sigmas=(0.001, 0.1, 10.0))
+    assert isinstance(fig, Figure)
+    images = [ax.images[-1] for ax in fig.axes if len(ax.images) == 2]  # thumbnails + heat map
+    assert len(images) == 3
+    entropies = [plots.entropy(np.asarray(im.get_array())).mean() for im in images]
+    assert entropies[0] > entropies[1] > entropies[2]
+    fig = plots.weights_initialization_figure(ten_letters[0][0], sigmas=(0.01, 1.0))
+    assert isinstance(fig, Figure)
+    bars = [ax.patches for ax in fig.axes if len(ax.patches) == 10]
+    heights = [[p.get_height() for p in bs] for bs in bars]
+    assert max(heights[0]) < 0.5 and max(heights[1]) > 0.9  # uncertain vs opinionated
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"sigma": 0.0}, ValueError, "sigma"),
+        ({"sigma": float("nan")}, ValueError, "sigma"),
+        ({"sigma": True}, TypeError, "sigma"),
+        ({"sigma": "big"}, TypeError, "sigma"),
+        ({"images": np.zeros((10, 784))}, ValueError, "images"),
+        ({"images": np.full((10, 28, 28), 300)}, ValueError, "images"),
+        ({"images": np.full((10, 28, 28), "a")}, TypeError, "images"),
+        ({"labels": np.arange(9)}, ValueError, "labels"),
+        ({"labels": np.full(10, 10)}, ValueError, "labels"),
+        ({"labels": np.full(10, 1.0)}, TypeError, "labels"),
+    ],
+)
+def test_initial_predictions_bad_input(ten_letters, kwargs, error, match):
+    args = {"images": ten_letters[0], "labels": ten_letters[1], "sigma": 0.01} | kwargs
+    with pytest.raises(error, match=match):
+        plots.initial_predictions_figure(args["images"], args["labels"], args["sigma"])
+
+
+def test_sigma_update_and_twin_bad_input(ten_letters):
+    fig, plot = plots.initial_predictions_figure(*ten_letters)
+    with pytest.raises(ValueError, match="sigma"):
+        plot.update(-1.0)
+    with pytest.raises(ValueError, match="sigmas"):
+        plots.initial_predictions_at(*ten_letters, sigmas=(0.1, 0.0))
+    with pytest.raises(ValueError, match="sigmas"):
+        plots.initial_loss_and_entropy(*ten_letters, [])
+    with pytest.raises(ValueError, match="image"):
+        plots.weights_initialization_figure(ten_letters[0])  # a stack, not one image
+    with pytest.raises(ValueError, match="sigma_range"):
+        plots.InitialPredictions(*fig.axes[:3], *ten_letters, sigma_range=(1.0, 0.1))
+
+
+# --- notebook 05: training -----------------------------------------------------------
+
+
+def test_training_progress_updates_on_callback(small_run):
+    model, X, y = small_run
+    progress = widgets.training_progress(epochs=4)
+    fig, first_png = progress.fig, bytes(progress.image.value)
+    assert progress.progress.value == 0 and progress.progress.max == 4
+    assert first_png.startswith(PNG)
+    seen = []
+
+    def callback(epoch, history):
+        progress.callback(epoch, history)
+        seen.append(
+            (progress.progress.value, progress.plot.epochs_done, bytes(progress.image.value))
+        )
+
+    again = LogisticClassifier(seed=0).fit(
+        X[:200], y[:200], epochs=4, learning_rate=0.5, batch_size=32,
+        X_valid=X[200:], y_valid=y[200:], callback=callback,
+    )  # fmt: skip
+    assert [s[:2] for s in seen] == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    assert len({s[2] for s in seen} | {first_png}) == 5  # a new image every epoch
+    assert progress.fig is fig
+    assert progress.progress.description == "epoch 4/4"
+    line = progress.plot.train_loss
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+    assert list(line.get_ydata()) == again.history["train_loss"]
+    assert list(progress.plot.valid_acc.get_ydata()) == again.history["valid_accuracy"]
+    assert progress.plot.last["valid_accuracy"] == again.history["valid_accuracy"][-1]
+    assert "epoch 4/4" in progress.plot.ax_loss.get_title()
+
+
+def test_training_curves_grow_and_rescale():
+    fig, plot = plots.training_curves_figure(epochs=5)
+    assert plot.epochs_done == 0 and plot.last == {}
+    plot.update({"epoch": [1, 2], "train_loss": [1.0, 0.5], "train_accuracy": [0.6, 0.8]})
+    assert plot.epochs_done == 2
+    assert list(plot.valid_loss.get_xdata()) == []  # no validation data: nothing drawn
+    assert plot.ax_loss.get_xlim() == (0.5, 5.5)  # the x-axis spans all epochs from the start
+    plot.update({"epoch": [1], "train_loss": [40.0]})  # a run that went wrong
+    assert plot.ax_loss.get_ylim()[1] >= 40
+
+
+def test_training_curves_at(small_run):
+    model, _, _ = small_run
+    fig = plots.training_curves_at(model.history, after=(1, 2, 4))
+    assert isinstance(fig, Figure) and len(fig.axes) == 6
+    lengths = [len(ax.lines[1].get_xdata()) for ax in fig.axes[:3]]  # lines[0]: ln 10
+    assert lengths == [1, 2, 4]
+    assert len(plots.training_curves_at(model.history).axes) == 2
+
+
+def test_compare_runs_counts_steps(small_run):
+    model, _, _ = small_run
+    fig = plots.compare_runs_figure(
+        {"full": (model.history, None), "sgd": (model.history, 32)}, n_samples=200
+    )
+    ax_epoch, ax_steps = fig.axes[:2]
+    x_full, x_sgd = (line.get_xdata() for line in ax_steps.lines[:2])
+    assert list(x_full) == [1, 2, 3, 4]
+    assert list(x_sgd) == [7, 14, 21, 28]  # ceil(200 / 32) = 7 steps per epoch
+    assert isinstance(plots.loss_curves_figure({"a": model.history}), Figure)
+
+
+def test_confusion_matrix(small_run):
+    model, X, y = small_run
+    pred = model.predict(X)
+    counts = plots.confusion_counts(y, pred)
+    assert counts.shape == (10, 10) and counts.sum() == len(y)
+    assert np.trace(counts) / len(y) == pytest.approx(model.score(X, y))
+    assert counts[3].sum() == np.sum(y == 3)
+    fig = plots.confusion_matrix_figure(y, pred)
+    assert np.array_equal(fig.counts, counts)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list("ABCDEFGHIJ")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list("ABCDEFGHIJ")
+    assert sum(int(t.get_text()) for t in ax.texts) == len(y)
+
+
+def test_weight_templates_figure():
+    W = np.random.default_rng(0).normal(size=(784, 10))
+    fig = plots.weight_templates_figure(W)
+    images = [im for ax in fig.axes for im in ax.images]
+    assert len(images) == 10
+    assert all(im.get_array().shape == (28, 28) for im in images)
+    np.testing.assert_array_equal(images[3].get_array(), W[:, 3].reshape(28, 28))
+    low, high = images[0].get_clim()
+    assert low == -high == -np.abs(W).max()  # diverging and symmetric about 0
+    assert [ax.get_title() for ax in fig.axes if ax.images] == list("ABCDEFGHIJ")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: plots.weight_templates_figure(np.zeros((784, 9))), ValueError, "W must"),
+        (lambda: plots.weight_templates_figure(np.zeros((10, 784))), ValueError, "W must"),
+        (lambda: plots.confusion_counts([0, 1], [0]), ValueError, "y_true and y_pred"),
+        (lambda: plots.confusion_counts([0, 10], [0, 1]), ValueError, "y_true"),
+        (lambda: plots.confusion_counts([0, 1], [0.0, 1.0]), TypeError, "y_pred"),
+        (lambda: plots.confusion_counts([0], [0], n_classes=0), ValueError, "n_classes"),
+        (lambda: widgets.training_progress(0), ValueError, "epochs"),
+        (lambda: widgets.training_progress(2.5), TypeError, "epochs"),
+        (lambda: plots.training_curves_at([1, 2]), TypeError, "history"),
+        (lambda: plots.training_curves_at({"epoch": [1]}), ValueError, "train_loss"),
+        (
+            lambda: plots.training_curves_at({"epoch": [1, 2], "train_loss": [1.0]}),
+            ValueError,
+            "train_loss",
+        ),
+        (lambda: plots.training_curves_at({"epoch": [], "train_loss": []}), ValueError, "empty"),
+        (
+            lambda: plots.training_curves_at({"epoch": [1], "train_loss": [1.0]}, after=(2,)),
+            ValueError,
+            "after",
+        ),
+        (lambda: plots.compare_runs_figure({}, 10), TypeError, "runs"),
+        (
+            lambda: plots.compare_runs_figure({"a": {"epoch": [1], "train_loss": [1.0]}}, 10),
+            TypeError,
+            "runs",
+        ),
+        (
+            lambda: plots.compare_runs_figure({"a": ({"epoch": [1], "train_loss": [1]}, 0)}, 10),
+            ValueError,
+            "batch_size",
+        ),
+        (lambda: plots.compare_runs_figure({"a": ({}, None)}, 0), ValueError, "n_samples"),
+        (lambda: plots.loss_curves_figure([]), TypeError, "histories"),
+    ],
+)
+def test_training_plots_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

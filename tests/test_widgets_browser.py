@@ -1,0 +1,79 @@
+"""The course's sliders end to end: JupyterLab in headless Chromium, as a learner uses them.
+
+One token-less JupyterLab on 127.0.0.1 serves a copy of ``notebooks/`` for the
+module. For each notebook: open it, Run > Run All Cells, then move the slider
+in its widget cell by keyboard (arrow keys on the focused handle) and by mouse
+(dragging the handle), and check that the readout shows the new value and that
+a new plot image arrives. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from widget_harness import ARTIFACTS, NOTEBOOKS, JupyterLab, LabNotebook, png_size, slider_cell
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOKS_IN_BROWSER = ["01_softmax.ipynb", "04_initialization.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, tmp_path_factory):
+    missing = [name for name in NOTEBOOKS_IN_BROWSER if not (NOTEBOOKS / name).exists()]
+    if missing:
+        pytest.fail(f"notebooks missing, their sliders are untested: {missing}")
+    server = JupyterLab(NOTEBOOKS, tmp_path_factory.mktemp("jupyterlab"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def move(nb: LabNotebook, action) -> tuple[str, bytes]:
+    """Do ``action``; wait for the new image and for updates to settle; return readout, PNG."""
+    seen = nb.image_changes()
+    action()
+    nb.wait_for_image_change(seen)
+    nb.wait_until_quiet()
+    png = nb.image_bytes()
+    png_size(png)  # a PNG, or ValueError
+    return nb.readout.inner_text().strip(), png
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS_IN_BROWSER)
+def test_slider_moves_by_keyboard_and_mouse(page, lab, name):
+    cell = slider_cell(NOTEBOOKS / name)
+    try:
+        nb = LabNotebook(page, lab, name, cell.index)
+        nb.screenshot("initial")
+        start_text, start_png = nb.readout.inner_text().strip(), nb.image_bytes()
+        start = float(start_text)
+
+        # Keyboard: the focused handle steps right, then back left to where it started.
+        right_text, right_png = move(nb, lambda: nb.press("ArrowRight", 5))
+        assert float(right_text) > start
+        assert right_png != start_png
+        nb.screenshot("keyboard")
+        back_text, back_png = move(nb, lambda: nb.press("ArrowLeft", 5))
+        assert back_text == start_text
+        # The image shown is the kernel's drawing for the value shown: the start's, pixel for pixel.
+        assert back_png == start_png
+
+        # Mouse: drag the handle left, then right past the start.
+        left_text, left_png = move(nb, lambda: nb.drag(-60))
+        assert float(left_text) < start
+        assert left_png != start_png
+        nb.screenshot("drag-left")
+        far_text, far_png = move(nb, lambda: nb.drag(120))
+        assert float(far_text) > start
+        assert far_png not in (start_png, left_png)
+        nb.screenshot("drag-right")
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"browser-{name.removesuffix('.ipynb')}-failure.png"))
+        raise
