@@ -43,8 +43,12 @@ figures: $(STAMP)
 	$(BIN)/python -m dlbasics.figures imgs
 
 ## make bench: run every benchmark (prints tables; they are not tests).
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
