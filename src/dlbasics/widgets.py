@@ -76,6 +76,20 @@ class SliderPlot:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+def _log_slider(value: float, min_exp: float, max_exp: float, description: str):
+    """A slider from 10**min_exp to 10**max_exp: equal travel per factor of 10."""
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=0.05,
+        description=description,
+        readout_format=".3g",
+        continuous_update=True,
+    )
+
+
 def logits_scale_slider(scores=(3.0, 1.0, 0.2), value: float = 1.0) -> SliderPlot:
     """Slider for notebook 01: scale the logits (log scale, 0.01 to 100).
 
@@ -88,16 +102,7 @@ def logits_scale_slider(scores=(3.0, 1.0, 0.2), value: float = 1.0) -> SliderPlo
     """
     fig, (ax,), (entropy_ax,) = plots.softmax_bars_figure(1, 5.0, 3.6)
     plot = plots.SoftmaxBars(ax, scores, value, entropy_ax=entropy_ax)
-    slider = widgets.FloatLogSlider(
-        value=value,
-        base=10,
-        min=-2,
-        max=2,
-        step=0.05,
-        description="logits ×",
-        readout_format=".3g",
-        continuous_update=True,
-    )
+    slider = _log_slider(value, -2, 2, "logits ×")
     return SliderPlot(slider, fig, plot=plot)
 
 
@@ -118,16 +123,7 @@ def sigma_slider(images, labels, *, value: float = 0.01, seed: int = 0) -> Slide
     True
     """
     fig, plot = plots.initial_predictions_figure(images, labels, value, seed=seed)
-    slider = widgets.FloatLogSlider(
-        value=value,
-        base=10,
-        min=-3,
-        max=1,
-        step=0.05,
-        description="σ",
-        readout_format=".3g",
-        continuous_update=True,
-    )
+    slider = _log_slider(value, -3, 1, "σ")
     return SliderPlot(slider, fig, plot=plot)
 
 

@@ -41,6 +41,14 @@ def new_figure(
     return fig, (axes[0] if axes.size == 1 else axes)
 
 
+def stacked_panels(n_panels: int, width: float, height: float, height_ratios):
+    """Return ``(fig, top_axes, bottom_axes)``: ``n_panels`` columns of two stacked axes."""
+    fig, axes = new_figure(width, height, nrows=2, ncols=n_panels)
+    axes = np.asarray(axes).reshape(2, n_panels)
+    axes[0, 0].get_gridspec().set_height_ratios(height_ratios)
+    return fig, list(axes[0]), list(axes[1])
+
+
 def render_png(fig: Figure) -> bytes:
     """Draw all of ``fig`` and encode it as PNG bytes."""
     fig.canvas.draw()

@@ -10,7 +10,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .._validation import as_float_array, check_positive_int
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure
+from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
 
 def _fmt(values) -> str:
@@ -231,10 +231,7 @@ class TrueClassLoss:
 
 def true_class_loss_figure(n_panels: int = 1, width: float = 5.0, height: float = 5.0):
     """Return ``(fig, bar_axes, curve_axes)``: distributions over the loss curve, per panel."""
-    fig, axes = new_figure(width, height, nrows=2, ncols=n_panels)
-    axes = np.asarray(axes).reshape(2, n_panels)
-    axes[0, 0].get_gridspec().set_height_ratios([2, 3])
-    return fig, list(axes[0]), list(axes[1])
+    return stacked_panels(n_panels, width, height, [2, 3])
 
 
 def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from .._validation import as_float_array
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure
+from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
 GREEN = "#2ca02c"
 
@@ -125,10 +125,7 @@ class SoftmaxBars:
 
 def softmax_bars_figure(n_panels: int = 1, width: float = 5.0, height: float = 3.6):
     """Return ``(fig, bar_axes, entropy_axes)``: a bar chart over an entropy gauge, per panel."""
-    fig, axes = new_figure(width, height, nrows=2, ncols=n_panels)
-    axes = np.asarray(axes).reshape(2, n_panels)
-    axes[0, 0].get_gridspec().set_height_ratios([5, 1])
-    return fig, list(axes[0]), list(axes[1])
+    return stacked_panels(n_panels, width, height, [5, 1])
 
 
 def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
