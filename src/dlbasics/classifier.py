@@ -19,12 +19,10 @@ Rows of ``X`` are samples, already flattened and normalized (e.g. with
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validation import as_float_array, as_int_labels, check_positive_int
+from ._validation import as_float_array, as_int_labels, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits
 from .initialization import gaussian_init
 from .softmax import softmax
@@ -36,16 +34,6 @@ HISTORY_KEYS = ("epoch", "train_loss", "train_accuracy", "valid_loss", "valid_ac
 
 class DivergenceError(FloatingPointError):
     """Training produced a non-finite loss or weights (usually: the learning rate is too large)."""
-
-
-def _check_real(value, name: str, *, positive: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (positive and value == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
-    return value
 
 
 def _all_finite(a: np.ndarray) -> bool:
@@ -172,7 +160,7 @@ class LogisticClassifier:
     """
 
     def __init__(self, sigma: float = 0.01, seed: int = 0, n_classes: int | None = None):
-        self.sigma = _check_real(sigma, "sigma", positive=False)
+        self.sigma = check_real(sigma, "sigma", positive=False)
         self.seed = check_positive_int(seed, "seed", minimum=0)
         self.n_classes = None if n_classes is None else check_positive_int(n_classes, "n_classes")
         self.W = None
@@ -438,7 +426,7 @@ class LogisticClassifier:
         X = np.ascontiguousarray(X)
         y = self._check_y(y, X, "y", self.n_classes)
         epochs = check_positive_int(epochs, "epochs")
-        learning_rate = _check_real(learning_rate, "learning_rate", positive=True)
+        learning_rate = check_real(learning_rate, "learning_rate", positive=True)
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
         if callback is not None and not callable(callback):
@@ -589,7 +577,7 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
             f"{model.W.dtype}; use initialize(..., dtype=np.float64) or fit on float64 X"
         )
     n_checks = check_positive_int(n_checks, "n_checks")
-    eps = _check_real(eps, "eps", positive=True)
+    eps = check_real(eps, "eps", positive=True)
     seed = check_positive_int(seed, "seed", minimum=0)
 
     dW, db = model.gradients(X, y)

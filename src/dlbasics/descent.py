@@ -8,12 +8,11 @@ narrow, tilted valley) and gradient descent crawls; standardized features make i
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
+from ._validation import as_float_array, check_positive_int, check_real
 
 
 class LeastSquares:
@@ -118,13 +117,7 @@ def gradient_descent(
     if not callable(gradient):
         raise TypeError(f"gradient must be callable, got {type(gradient).__name__}")
     w = as_float_array(w0, "w0").astype(float)
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, numbers.Real)
-        or not np.isfinite(learning_rate)
-        or learning_rate <= 0
-    ):
-        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
+    learning_rate = check_real(learning_rate, "learning_rate", positive=True)
     steps = check_positive_int(steps, "steps", minimum=0)
     path = np.empty((steps + 1, *w.shape))
     path[0] = w

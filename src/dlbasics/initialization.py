@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from ._validation import check_real
+
 
 def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
     """Draw weights of ``shape`` from a normal distribution with mean 0 and std ``sigma``.
@@ -36,10 +38,7 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
             "rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), "
             f"got {type(rng).__name__}"
         )
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"sigma must be a real number, got {type(sigma).__name__}")
-    if not np.isfinite(sigma) or sigma < 0:
-        raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
+    check_real(sigma, "sigma")
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:

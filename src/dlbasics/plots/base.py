@@ -22,30 +22,26 @@ DPI = 80
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
 
-def new_figure(
-    width: float = 6.0,
-    height: float = 3.0,
-    *,
-    ncols: int = 1,
-    nrows: int = 1,
-    dpi: int = DPI,
-    **subplot_kw,
-):
-    """Return ``(fig, axes)``: a pyplot-free figure on the Agg canvas.
+def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **subplot_kw):
+    """Return ``(fig, axes)``: a pyplot-free figure on the Agg canvas, ``axes`` always 2-D.
 
-    ``axes`` is a single Axes for a 1x1 grid, else a flat array.
+    ``subplot_kw`` goes to ``Figure.subplots`` (e.g. ``width_ratios``).
     """
-    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw or None).ravel()
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+
+
+def new_figure(width: float = 6.0, height: float = 3.0, *, ncols: int = 1, nrows: int = 1):
+    """Return ``(fig, axes)``: ``axes`` is a single Axes for a 1x1 grid, else a flat array."""
+    fig, axes = figure_grid(width, height, nrows, ncols)
+    axes = axes.ravel()
     return fig, (axes[0] if axes.size == 1 else axes)
 
 
 def stacked_panels(n_panels: int, width: float, height: float, height_ratios):
     """Return ``(fig, top_axes, bottom_axes)``: ``n_panels`` columns of two stacked axes."""
-    fig, axes = new_figure(width, height, nrows=2, ncols=n_panels)
-    axes = np.asarray(axes).reshape(2, n_panels)
-    axes[0, 0].get_gridspec().set_height_ratios(height_ratios)
+    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=height_ratios)
     return fig, list(axes[0]), list(axes[1])
 
 

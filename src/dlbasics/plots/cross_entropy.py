@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .._validation import as_float_array, check_positive_int
+from .._validation import as_float_array, check_positive_int, check_real
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
@@ -121,8 +121,8 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
 
 
 def _check_p(p) -> float:
-    p = float(p)
-    if not 0 < p <= 1:
+    p = check_real(p, "p", positive=True)
+    if p > 1:
         raise ValueError(f"p must be a probability in (0, 1], got {p}")
     return p
 

@@ -6,19 +6,16 @@ first logits and, through the softmax, how peaked the first predictions are.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .._validation import as_float_array, as_int_labels
+from .._validation import as_int_labels, check_real
 from ..cross_entropy import cross_entropy_from_logits
 from ..initialization import gaussian_init
 from ..numerics import normalize_pixels
 from ..softmax import softmax
-from .base import BLUE, DPI, GREY, ORANGE
+from .base import BLUE, GREY, ORANGE, figure_grid
 from .softmax import entropy
 
 LETTERS = "ABCDEFGHIJ"
@@ -27,19 +24,11 @@ LN_K = float(np.log(N_CLASSES))
 SIGMA_RANGE = (1e-3, 10.0)
 
 
-def _check_sigma(sigma, name: str = "sigma") -> float:
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(sigma).__name__}")
-    if not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {sigma}")
-    return float(sigma)
-
-
 def _check_sigmas(sigmas, name: str = "sigmas") -> tuple[float, ...]:
     values = np.atleast_1d(np.asarray(sigmas, dtype=object))
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"{name} must be a non-empty sequence of numbers > 0, got {sigmas!r}")
-    return tuple(_check_sigma(s, f"{name}[{i}]") for i, s in enumerate(values))
+    return tuple(check_real(s, f"{name}[{i}]", positive=True) for i, s in enumerate(values))
 
 
 def _check_images(images, name: str = "images") -> np.ndarray:
@@ -50,13 +39,7 @@ def _check_images(images, name: str = "images") -> np.ndarray:
             f"{name} must be a stack of grey images of shape (n, height, width), got shape "
             f"{arr.shape}"
         )
-    as_float_array(arr, name)  # refuses bool, complex, strings, with the shared wording
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} must not contain NaN")
-    if arr.min() < 0 or arr.max() > 255:
-        raise ValueError(
-            f"{name} must hold grey levels in [0, 255], got [{arr.min()}, {arr.max()}]"
-        )
+    normalize_pixels(arr)  # the value checks (dtype, NaN, 0..255), with the shared wording
     return arr
 
 
@@ -117,10 +100,7 @@ def initial_loss_and_entropy(images, labels, sigmas, *, seed: int = 0):
 
 def _rows_of_axes(nrows: int, width: float, row_height: float):
     """A figure with ``nrows`` rows of (predictions, loss, entropy) axes."""
-    fig = Figure(figsize=(width, row_height * nrows), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 3, squeeze=False, width_ratios=[1.35, 1, 1])
-    return fig, axes
+    return figure_grid(width, row_height * nrows, nrows, 3, width_ratios=[1.35, 1, 1])
 
 
 class InitialPredictions:
@@ -250,7 +230,7 @@ class InitialPredictions:
 
     def update(self, sigma: float) -> np.ndarray:
         """Show the first predictions for weights drawn with std ``sigma``; return them."""
-        sigma = _check_sigma(sigma)
+        sigma = check_real(sigma, "sigma", positive=True)
         self.sigma = sigma
         self.logits = sigma * self.unit_logits
         self.probabilities = softmax(self.logits)
@@ -311,9 +291,9 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     sigmas = _check_sigmas(sigmas)
     z1 = unit_logits(img[None], seed=seed)[0]
     W1 = gaussian_init((img.size, N_CLASSES), 1.0, np.random.default_rng(seed))
-    fig = Figure(figsize=(3.6 * len(sigmas) + 1.0, 5.0), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(2, len(sigmas) + 1, squeeze=False, width_ratios=[0.5] + [1.0] * len(sigmas))
+    fig, axes = figure_grid(
+        3.6 * len(sigmas) + 1.0, 5.0, 2, len(sigmas) + 1, width_ratios=[0.5] + [1.0] * len(sigmas)
+    )
     axes[0, 0].imshow(img, cmap="gray", vmin=0, vmax=255)
     axes[0, 0].set_title("input x")
     axes[0, 0].axis("off")

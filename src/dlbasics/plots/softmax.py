@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import as_float_array
+from .._validation import as_float_array, check_real
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
@@ -29,13 +29,6 @@ def _check_scores(scores) -> np.ndarray:
     if not np.isfinite(scores).all():
         raise ValueError("scores must be finite")
     return scores
-
-
-def _check_scale(scale) -> float:
-    scale = float(scale)
-    if not np.isfinite(scale) or scale < 0:
-        raise ValueError(f"scale must be a finite number >= 0, got {scale}")
-    return scale
 
 
 class SoftmaxBars:
@@ -105,7 +98,7 @@ class SoftmaxBars:
         self.update(scale)
 
     def update(self, scale: float) -> np.ndarray:
-        scale = _check_scale(scale)
+        scale = check_real(scale, "scale")
         p = softmax(scale * self.scores)
         for bar, text, pi in zip(self.bars, self.texts, p, strict=True):
             bar.set_height(pi)

@@ -13,21 +13,14 @@ import numbers
 from collections.abc import Mapping
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._validation import as_float_array, as_int_labels, check_positive_int
-from .base import BLUE, DPI, GREY, ORANGE
+from .base import BLUE, GREY, ORANGE, figure_grid
 
 LETTERS = "ABCDEFGHIJ"
 LN_10 = float(np.log(10))
 _KEYS = ("epoch", "train_loss", "train_accuracy", "valid_loss", "valid_accuracy")
-
-
-def _figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw):
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.subplots(nrows, ncols, squeeze=False, **kw)
 
 
 def _check_history(history, name: str = "history") -> dict:
@@ -121,7 +114,7 @@ def _prefix(history: dict, n: int) -> dict:
 
 def training_curves_figure(epochs: int, *, width: float = 8.0, height: float = 3.0):
     """Return ``(fig, plot)``: one :class:`TrainingCurves` (loss, accuracy side by side)."""
-    fig, axes = _figure(width, height, 1, 2)
+    fig, axes = figure_grid(width, height, 1, 2)
     return fig, TrainingCurves(*axes[0], epochs)
 
 
@@ -146,7 +139,7 @@ def training_curves_at(history, after=None) -> Figure:
     for e in after:
         if isinstance(e, bool) or not isinstance(e, numbers.Integral) or not 0 <= e <= total:
             raise ValueError(f"after must hold epochs in 0..{total}, got {e!r}")
-    fig, axes = _figure(3.6 * len(after), 5.0, 2, len(after))
+    fig, axes = figure_grid(3.6 * len(after), 5.0, 2, len(after))
     top = max([LN_10 * 1.1] + [1.1 * v for v in h["train_loss"] + h["valid_loss"]])
     for col, e in enumerate(after):
         TrainingCurves(axes[0, col], axes[1, col], total, _prefix(h, e), max_loss=top)
@@ -172,7 +165,7 @@ def compare_runs_figure(runs, n_samples: int) -> Figure:
     n_samples = check_positive_int(n_samples, "n_samples")
     if not isinstance(runs, Mapping) or not runs:
         raise TypeError("runs must be a non-empty dict {label: (history, batch_size)}")
-    fig, axes = _figure(10.0, 3.6, 1, 2)
+    fig, axes = figure_grid(10.0, 3.6, 1, 2)
     ax_epoch, ax_steps = axes[0]
     colors = [BLUE, ORANGE, "#2ca02c", "#d62728", "#9467bd"]
     max_epoch = 1
@@ -223,7 +216,7 @@ def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
     """
     if not isinstance(histories, Mapping) or not histories:
         raise TypeError("histories must be a non-empty dict {label: history}")
-    fig, axes = _figure(6.5, 3.6)
+    fig, axes = figure_grid(6.5, 3.6)
     ax = axes[0, 0]
     colors = [BLUE, ORANGE, "#2ca02c", "#d62728", "#9467bd"]
     for i, (label, history) in enumerate(histories.items()):
@@ -274,7 +267,7 @@ def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
     """
     names = list(class_names)
     counts = confusion_counts(y_true, y_pred, n_classes=len(names))
-    fig, axes = _figure(5.6, 4.8)
+    fig, axes = figure_grid(5.6, 4.8)
     ax = axes[0, 0]
     # A log-ish colour scale would hide the diagonal's size; instead show each row
     # as fractions of that letter, so every row is on the same scale.
@@ -321,7 +314,7 @@ def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> 
     limit = float(np.abs(W).max()) or 1.0
     ncols = min(5, len(names))
     nrows = -(-len(names) // ncols)
-    fig, axes = _figure(1.7 * ncols + 0.8, 1.8 * nrows + 0.2, nrows, ncols)
+    fig, axes = figure_grid(1.7 * ncols + 0.8, 1.8 * nrows + 0.2, nrows, ncols)
     for k, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
         if k >= len(names):
