@@ -12,6 +12,15 @@ import ipywidgets as widgets
 from . import plots
 
 
+def _png_image(value: bytes = b"") -> widgets.Image:
+    """An Image shown at its own pixel size: in a VBox it would stretch to the cell, blurred."""
+    return widgets.Image(
+        value=value,
+        format="png",
+        layout=widgets.Layout(align_self="flex-start", max_width="100%"),
+    )
+
+
 class SliderPlot:
     """A slider and the figure it redraws in place.
 
@@ -53,10 +62,7 @@ class SliderPlot:
         self._update = update
         # Blit when the plot names the artists that change; else draw everything.
         self._blitter = plots.Blitter(fig, animated) if animated else None
-        # Shown at its own pixel size: a VBox would stretch it to the cell's width, blurred.
-        self.image = widgets.Image(
-            format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%")
-        )
+        self.image = _png_image()
         self.widget = widgets.VBox([slider, self.image])
         self.redraw()
         slider.observe(self._on_value, names="value")
@@ -183,7 +189,7 @@ class TrainingProgress:
         self.progress = widgets.IntProgress(
             value=0, min=0, max=self.epochs, description=f"epoch 0/{self.epochs}"
         )
-        self.image = widgets.Image(format="png", value=plots.render_png(self.fig))
+        self.image = _png_image(plots.render_png(self.fig))
         self.widget = widgets.VBox([self.progress, self.image])
 
     def callback(self, epoch: int, history) -> None:
