@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from dlbasics import data
+from dlbasics import letters as data
 
 REPEATS = 5
 TARGET_SECONDS = 1.0  # for 20,000 warm images

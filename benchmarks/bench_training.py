@@ -33,7 +33,7 @@ import numpy as np
 
 from dlbasics import classifier
 from dlbasics.classifier import LogisticClassifier
-from dlbasics.data import letters
+from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
 
 N_TRAIN, N_TEST, BATCH = 20_000, 10_000, 128

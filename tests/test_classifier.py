@@ -294,7 +294,7 @@ def test_callback_sees_every_epoch():
 
 
 def test_letters_accuracy_with_a_small_budget():
-    from dlbasics.data import letters
+    from dlbasics.letters import letters
     from dlbasics.numerics import normalize_pixels
 
     images, labels = letters(4000, split="train", seed=0)

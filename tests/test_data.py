@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image  # Pillow ships with matplotlib; used only to write test PNGs
 
-from dlbasics import data
-from dlbasics.data import FONTS_BY_SPLIT, LETTERS, letters, load_notmnist
+from dlbasics import letters as data
+from dlbasics.letters import FONTS_BY_SPLIT, LETTERS, letters
+from dlbasics.notmnist import load_notmnist
 
 SPLITS = ("train", "valid", "test")
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from dlbasics import plots, widgets
 from dlbasics.classifier import LogisticClassifier
-from dlbasics.data import letters
+from dlbasics.letters import letters
 
 LN10 = math.log(10)
 PNG = b"\x89PNG\r\n\x1a\n"

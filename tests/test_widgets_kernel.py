@@ -136,7 +136,7 @@ class Case:
 
 
 def letters_kwargs() -> dict:
-    from dlbasics.data import letters
+    from dlbasics.letters import letters
 
     images, labels = letters(10, split="valid")
     return {"images": images, "labels": labels}

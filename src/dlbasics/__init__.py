@@ -4,7 +4,7 @@ The core math is re-exported here, so ``from dlbasics import softmax`` works;
 plots, widgets, data and the classifier live in their own modules.
 """
 
-from .cross_entropy import cross_entropy, cross_entropy_from_logits, one_hot
+from .cross_entropy import cross_entropy, cross_entropy_from_logits, entropy, one_hot
 from .initialization import gaussian_init
 from .numerics import add_repeatedly, compensated_sum, normalize_pixels, standardize
 from .softmax import log_softmax, logsumexp, naive_softmax, softmax
@@ -14,6 +14,7 @@ __all__ = [
     "compensated_sum",
     "cross_entropy",
     "cross_entropy_from_logits",
+    "entropy",
     "gaussian_init",
     "log_softmax",
     "logsumexp",

@@ -27,7 +27,7 @@ from .cross_entropy import cross_entropy_from_logits
 from .initialization import gaussian_init
 from .softmax import softmax
 
-__all__ = ["DivergenceError", "LogisticClassifier", "gradient_check"]
+__all__ = ["DivergenceError", "LogisticClassifier", "confusion_counts", "gradient_check"]
 
 HISTORY_KEYS = ("epoch", "train_loss", "train_accuracy", "valid_loss", "valid_accuracy")
 
@@ -599,3 +599,26 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
         scale = max(abs(analytic) + abs(numerical), np.finfo(np.float64).tiny)
         worst = max(worst, abs(analytic - numerical) / scale)
     return worst
+
+
+def confusion_counts(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
+    """Count matrix ``C[i, j]`` = number of samples of class ``i`` predicted as ``j``.
+
+    The counts sum to the number of samples; the diagonal holds the correct ones.
+
+    Examples
+    --------
+    >>> confusion_counts([0, 0, 1], [0, 1, 1], n_classes=2).tolist()
+    [[1, 1], [0, 1]]
+    """
+    n_classes = check_positive_int(n_classes, "n_classes")
+    y_true = as_int_labels(y_true, "y_true", n_classes=n_classes)
+    y_pred = as_int_labels(y_pred, "y_pred", n_classes=n_classes)
+    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must be 1-D and of the same length, got shapes "
+            f"{y_true.shape} and {y_pred.shape}"
+        )
+    return np.bincount(y_true * n_classes + y_pred, minlength=n_classes**2).reshape(
+        n_classes, n_classes
+    )

@@ -43,6 +43,30 @@ def _xlogy_sum(L: np.ndarray, log_S: np.ndarray, axis: int) -> np.ndarray:
     return -np.sum(terms, axis=axis)
 
 
+def entropy(p, axis: int = -1) -> np.ndarray:
+    r"""Shannon entropy :math:`H(p) = -\sum_i p_i \ln p_i` in nats, with :math:`0 \ln 0 = 0`.
+
+    ``ln K`` for the uniform distribution over K classes (most uncertain), 0 for
+    a one-hot one (certain). It is the cross-entropy of ``p`` with itself,
+    ``cross_entropy(p, p)``.
+
+    Examples
+    --------
+    >>> round(float(entropy([0.5, 0.5])), 4)  # ln 2
+    0.6931
+    >>> float(entropy([1.0, 0.0]))
+    0.0
+    """
+    p = as_float_array(p, "p")
+    if p.ndim == 0:
+        raise ValueError("p must have at least one dimension (a distribution), got a scalar")
+    axis = check_axis(axis, p.ndim)
+    _check_probabilities(p, "p")
+    with np.errstate(divide="ignore"):
+        log_p = np.log(p)
+    return _xlogy_sum(p, log_p, axis) + 0.0  # + 0.0 turns -0.0 (certain) into 0.0
+
+
 def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
     r"""Cross-entropy :math:`D(S, L) = -\sum_i L_i \log S_i` for each sample.
 

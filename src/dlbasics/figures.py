@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import plots
-from .data import letters
 from .descent import LeastSquares, gradient_descent
+from .letters import letters
 from .numerics import standardize
 
 

@@ -120,7 +120,7 @@ def sigma_slider(images, labels, *, value: float = 0.01, seed: int = 0) -> Slide
 
     Examples
     --------
-    >>> from dlbasics.data import letters
+    >>> from dlbasics.letters import letters
     >>> s = sigma_slider(*letters(10, split="valid"), value=0.001)
     >>> round(s.plot.mean_entropy, 2)  # ln 10 = 2.30: uncertain
     2.3

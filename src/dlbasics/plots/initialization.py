@@ -10,92 +10,24 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .._validation import as_int_labels, check_real
-from ..cross_entropy import cross_entropy_from_logits
-from ..initialization import gaussian_init
+from .._validation import check_real
+from ..cross_entropy import cross_entropy_from_logits, entropy
+from ..initialization import (
+    _check_images,
+    _check_labels,
+    _check_sigmas,
+    gaussian_init,
+    initial_loss_and_entropy,
+    unit_logits,
+)
+from ..letters import LETTERS
 from ..numerics import normalize_pixels
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, figure_grid
-from .softmax import entropy
 
-LETTERS = "ABCDEFGHIJ"
 N_CLASSES = len(LETTERS)
 LN_K = float(np.log(N_CLASSES))
 SIGMA_RANGE = (1e-3, 10.0)
-
-
-def _check_sigmas(sigmas, name: str = "sigmas") -> tuple[float, ...]:
-    values = np.atleast_1d(np.asarray(sigmas, dtype=object))
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"{name} must be a non-empty sequence of numbers > 0, got {sigmas!r}")
-    return tuple(check_real(s, f"{name}[{i}]", positive=True) for i, s in enumerate(values))
-
-
-def _check_images(images, name: str = "images") -> np.ndarray:
-    """Grey-level images (n, height, width) in 0..255; returned as given (dtype kept)."""
-    arr = np.asarray(images)
-    if arr.ndim != 3 or arr.shape[0] == 0:
-        raise ValueError(
-            f"{name} must be a stack of grey images of shape (n, height, width), got shape "
-            f"{arr.shape}"
-        )
-    normalize_pixels(arr)  # the value checks (dtype, NaN, 0..255), with the shared wording
-    return arr
-
-
-def _check_labels(labels, n: int) -> np.ndarray:
-    ids = as_int_labels(labels, n_classes=N_CLASSES)
-    if ids.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},), one class id per image, got {ids.shape}")
-    return ids
-
-
-def unit_logits(images, *, seed: int = 0) -> np.ndarray:
-    """Logits of the images at sigma = 1 (bias 0): ``x @ W1`` with ``W1 ~ N(0, 1)``.
-
-    For any sigma, ``sigma * W1`` has exactly the distribution N(0, sigma^2) that
-    ``gaussian_init(..., sigma)`` draws from, so the logits at sigma are
-    ``sigma * unit_logits``: one draw serves every sigma, and the slider moves
-    continuously instead of jumping between unrelated random draws.
-
-    Examples
-    --------
-    >>> imgs = np.zeros((2, 28, 28), dtype=np.uint8)
-    >>> unit_logits(imgs).shape
-    (2, 10)
-    """
-    images = _check_images(images)
-    X = normalize_pixels(images).reshape(len(images), -1).astype(np.float64)
-    W1 = gaussian_init((X.shape[1], N_CLASSES), 1.0, np.random.default_rng(seed))
-    return X @ W1
-
-
-def initial_loss_and_entropy(images, labels, sigmas, *, seed: int = 0):
-    """Loss and mean entropy of the first predictions, for each sigma.
-
-    The weights are ``sigma * W1`` with one fixed draw ``W1 ~ N(0, 1)`` (see
-    :func:`unit_logits`) and the bias is 0.
-
-    Returns
-    -------
-    loss, mean_entropy : ndarray, shape (len(sigmas),)
-        Mean cross-entropy against ``labels``, and the mean entropy (nats) of the
-        predicted distributions. Both are near ln 10 for tiny sigma.
-
-    Examples
-    --------
-    >>> imgs = np.full((1, 28, 28), 255, dtype=np.uint8)
-    >>> loss, h = initial_loss_and_entropy(imgs, [0], [1e-6])
-    >>> round(float(loss[0]), 4), round(float(h[0]), 4)  # ln 10 = 2.3026
-    (2.3026, 2.3026)
-    """
-    images = _check_images(images)
-    labels = _check_labels(labels, len(images))
-    sigmas = _check_sigmas(sigmas)
-    z1 = unit_logits(images, seed=seed)
-    loss = np.array([cross_entropy_from_logits(s * z1, labels) for s in sigmas])
-    ent = np.array([entropy(softmax(s * z1)).mean() for s in sigmas])
-    return loss, ent
 
 
 def _rows_of_axes(nrows: int, width: float, row_height: float):

@@ -6,18 +6,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import as_float_array, check_real
+from ..cross_entropy import entropy
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
 GREEN = "#2ca02c"
-
-
-def entropy(p, axis: int = -1) -> np.ndarray:
-    """Shannon entropy in nats, with 0 log 0 = 0 (ln K for uniform, 0 for one-hot)."""
-    p = np.asarray(p, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, p * np.log(p), 0.0)
-    return -terms.sum(axis=axis)
 
 
 def _check_scores(scores) -> np.ndarray:

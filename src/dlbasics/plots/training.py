@@ -15,12 +15,12 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import as_float_array, as_int_labels, check_positive_int
+from .._validation import as_float_array, check_positive_int
+from ..classifier import HISTORY_KEYS, confusion_counts
+from ..letters import LETTERS
 from .base import BLUE, GREY, ORANGE, figure_grid
 
-LETTERS = "ABCDEFGHIJ"
 LN_10 = float(np.log(10))
-_KEYS = ("epoch", "train_loss", "train_accuracy", "valid_loss", "valid_accuracy")
 
 
 def _check_history(history, name: str = "history") -> dict:
@@ -32,10 +32,12 @@ def _check_history(history, name: str = "history") -> dict:
         )
     missing = [k for k in ("epoch", "train_loss") if k not in history]
     if missing:
-        raise ValueError(f"{name} lacks the key(s) {missing}; expected the keys {list(_KEYS)}")
+        raise ValueError(
+            f"{name} lacks the key(s) {missing}; expected the keys {list(HISTORY_KEYS)}"
+        )
     n = len(history["epoch"])
     out = {}
-    for key in _KEYS:
+    for key in HISTORY_KEYS:
         values = list(history.get(key, []))
         if values and len(values) != n:
             raise ValueError(
@@ -234,29 +236,6 @@ def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small", ncols=2)
     return fig
-
-
-def confusion_counts(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
-    """Count matrix ``C[i, j]`` = number of samples of class ``i`` predicted as ``j``.
-
-    The counts sum to the number of samples; the diagonal holds the correct ones.
-
-    Examples
-    --------
-    >>> confusion_counts([0, 0, 1], [0, 1, 1], n_classes=2).tolist()
-    [[1, 1], [0, 1]]
-    """
-    n_classes = check_positive_int(n_classes, "n_classes")
-    y_true = as_int_labels(y_true, "y_true", n_classes=n_classes)
-    y_pred = as_int_labels(y_pred, "y_pred", n_classes=n_classes)
-    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and y_pred must be 1-D and of the same length, got shapes "
-            f"{y_true.shape} and {y_pred.shape}"
-        )
-    return np.bincount(y_true * n_classes + y_pred, minlength=n_classes**2).reshape(
-        n_classes, n_classes
-    )
 
 
 def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
