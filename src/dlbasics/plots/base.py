@@ -10,10 +10,9 @@ build and inspect them headless.
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 
-import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -54,27 +53,15 @@ def render_png(fig: Figure) -> bytes:
 def encode_png(fig: Figure) -> bytes:
     """Encode what the canvas holds now as PNG, without drawing.
 
-    Written directly (8-bit RGBA, no row filter, zlib level 1): for plots, mostly
-    flat colour, that is as small as Pillow's PNG and about three times faster,
-    which matters when it runs on every slider move.
+    RGB (a plot needs no transparency) at zlib level 1: on a slider move,
+    encoding speed matters more than the last few percent of size.
     """
-    rgba = np.asarray(fig.canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
-    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # a 0 byte starts each row: no filter
-    rows[:, 1:] = rgba.reshape(height, 4 * width)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # depth 8, colour type 6: RGBA
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", header),
-            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
-            _png_chunk(b"IEND", b""),
-        ]
+    rgba = PIL.Image.frombuffer(
+        "RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba()
     )
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    out = io.BytesIO()
+    rgba.convert("RGB").save(out, format="PNG", compress_level=1)
+    return out.getvalue()
 
 
 class Blitter:
