@@ -1,0 +1,183 @@
+"""Notebook 01's exercises: write softmax, a two-class softmax (the sigmoid), and find a scale."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..softmax import softmax as _softmax
+from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, show
+from ._core import warned_suffix as _w
+
+
+def softmax(x):
+    x = np.asarray(x, dtype=float)
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))  # the max shift: nothing overflows
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _keepdims_advice(err: Exception) -> str:
+    if "broadcast" in str(err):
+        return "the row sums have one entry per row; keep the summed axis (keepdims=True)"
+    return ""
+
+
+def _diagnose_softmax(answer) -> None:
+    f = function_answer(answer, "my_softmax(x)")
+    cases = [
+        np.array([3.0, 1.0, 0.2]),
+        np.array([[1.0, 2.0, 3.0], [2.0, 0.0, -1.0]]),
+        np.array([[1.0, 2.0, 0.5], [3.0, 0.0, 1.0], [0.0, 0.0, 0.0]]),
+        np.array([1000.0, 1001.0, 1002.0]),
+        np.array([-1000.0, -1001.0, -1002.0]),
+        np.array([[1000.0, 1001.0], [0.0, 1.0]]),
+        np.array([0.0, -np.inf, 1.0]),
+        np.array([[3.0, 1.0, 0.2]], dtype=np.float32),
+    ]
+    for x in cases:
+        label = f"my_softmax({show(x)})"
+        out, warned = call(f, label, x, advice=_keepdims_advice)
+        out = as_array(out, label, x.shape)
+        expected = _softmax(x)
+        if np.allclose(out, expected, rtol=1e-5, atol=1e-7) and not warned:
+            continue
+        e = np.exp(x - x.max())
+        got = f"{label} returned {show(out)}{_w(warned)}"
+        if not np.all(np.isfinite(out)) and np.all(np.isfinite(x)):
+            if np.max(np.abs(x)) >= 1000 and x.ndim == 2 and np.ptp(x.max(axis=-1)) >= 1000:
+                raise Mistake(
+                    f"{got}: the row with small scores lost all its mass - subtract each row's "
+                    "own max (axis=-1, keepdims=True), not the max of the whole batch."
+                )
+            side = "overflows to inf" if x.max() > 0 else "underflows to 0, and 0/0 is nan"
+            raise Mistake(
+                f"{got}: exp of scores this size {side} - subtract the max score first, "
+                "softmax(x) = softmax(x - max(x))."
+            )
+        if x.ndim == 2 and np.allclose(out.sum(axis=0), 1):
+            raise Mistake(
+                f"{got}: each column sums to 1, not each row - rows are samples, so sum over "
+                "the last axis (axis=-1), not axis=0."
+            )
+        if x.ndim == 2 and np.isclose(out.sum(), 1):
+            raise Mistake(
+                f"{got}: all {x.size} entries together sum to 1 - sum over the last axis only "
+                "(axis=-1), one distribution per row."
+            )
+        if x.ndim == 2 and x.shape[0] == x.shape[1] and np.allclose(out, e / e.sum(axis=-1)):
+            raise Mistake(
+                f"{got}: the row sums were broadcast along the columns - keep the summed axis "
+                "(np.sum(..., axis=-1, keepdims=True)) so each row is divided by its own sum."
+            )
+        if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
+            raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
+        if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
+            raise Mistake(
+                f"{got}: right values, but the warning means an intermediate overflowed or "
+                "divided by zero - subtract the max before exp."
+            )
+        raise Mistake(
+            f"{got}, expected {show(expected)}: the rows sum to {show(out.sum(axis=-1))}; "
+            "softmax is exp(x) divided by the sum of exp(x) along the last axis."
+        )
+
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))  # never exp of a large positive number
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _diagnose_sigmoid(answer) -> None:
+    f = function_answer(answer, "my_sigmoid(z)")
+    for z in (np.array([-2.0, 0.0, 2.0]), np.array([1000.0, -1000.0]), np.array(3.0)):
+        label = f"my_sigmoid({show(z)})"
+        out, warned = call(f, label, z)
+        out = as_array(out, label, z.shape)
+        expected = sigmoid(z)
+        got = f"{label} returned {show(out)}{_w(warned)}"
+        if np.allclose(out, expected, rtol=1e-9, atol=1e-300) and not warned:
+            continue
+        if np.allclose(out, 1 - expected):
+            raise Mistake(
+                f"{got}: that is the probability of class 1 - class 0 has score z, so its "
+                "probability e^z / (e^z + e^0) = 1 / (1 + e^-z) grows with z."
+            )
+        if np.any(np.isnan(out)) or warned:
+            raise Mistake(
+                f"{got}: e^z overflows for |z| = 1000 - for z < 0 use e^z / (1 + e^z), for "
+                "z >= 0 use 1 / (1 + e^-z) (or call softmax on the scores [z, 0])."
+            )
+        raise Mistake(
+            f"{got}, expected {show(expected)}: the probability of class 0 is e^z / (e^z + e^0)."
+        )
+
+
+def scale_for_certainty():
+    scores = np.array([3.0, 1.0, 0.2])
+    grid = np.geomspace(0.01, 100, 401)
+    p0 = softmax(grid[:, None] * scores)[:, 0]  # one row per factor s
+    return float(grid[np.argmax(p0 >= 0.99)])  # p0 only grows with s: the first hit
+
+
+def _diagnose_scale(answer) -> None:
+    s = as_number(answer, "a factor s from the grid")
+    p0 = float(softmax(s * np.array([3.0, 1.0, 0.2]))[0])
+    best = scale_for_certainty()
+    if np.isclose(s, best, rtol=2e-3):
+        return
+    if p0 < 0.99:
+        raise Mistake(
+            f"at s = {s:.4g} class 0 gets probability {p0:.4f}, below 0.99 - a larger factor "
+            "sharpens the softmax."
+        )
+    raise Mistake(
+        f"at s = {s:.4g} class 0 gets {p0:.4f}, but a smaller factor on the grid already "
+        "reaches 0.99 - take the first grid point where p0 >= 0.99 (np.argmax(p0 >= 0.99))."
+    )
+
+
+EXERCISES = [
+    Exercise(
+        name="softmax",
+        notebook="01_softmax",
+        task="Write softmax over the last axis of a 1-D or 2-D array of scores, without overflow.",
+        stub="def my_softmax(x):\n    ...",
+        answer_name="my_softmax",
+        hint="Subtract each row's max (np.max(x, axis=-1, keepdims=True)) before np.exp, then "
+        "divide by the sum over axis=-1 with keepdims=True.",
+        explanation="Shifting by the max leaves softmax unchanged and makes the largest "
+        "exponent exp(0) = 1; keepdims keeps one sum per row so it broadcasts.",
+        passed="your softmax handles single vectors, batches, huge and -inf scores, and float32.",
+        reference=softmax,
+        diagnose=_diagnose_softmax,
+    ),
+    Exercise(
+        name="sigmoid",
+        notebook="01_softmax",
+        task="With scores [z, 0], class 0 gets the probability sigmoid(z) = 1 / (1 + e^-z): "
+        "write it for an array z, without overflow for z = +-1000.",
+        stub="def my_sigmoid(z):\n    ...",
+        answer_name="my_sigmoid",
+        hint="e^z / (e^z + e^0): divide top and bottom by e^z for z >= 0; for z < 0 keep it, "
+        "so exp only ever sees -|z|.",
+        explanation="This is softmax([z, 0])[0]; exp(-|z|) is at most 1, so nothing overflows.",
+        passed="your sigmoid is the two-class softmax, stable at z = +-1000.",
+        reference=sigmoid,
+        diagnose=_diagnose_sigmoid,
+    ),
+    Exercise(
+        name="scale_for_certainty",
+        notebook="01_softmax",
+        task="Multiply the scores [3.0, 1.0, 0.2] by a factor s: what is the smallest s on the "
+        "grid np.geomspace(0.01, 100, 401) for which class 0 gets probability >= 0.99?",
+        stub="smallest_factor = ...",
+        answer_name="smallest_factor",
+        hint="Compute softmax(s * scores)[0] for every s on the grid; np.argmax(p0 >= 0.99) is "
+        "the index of the first True.",
+        explanation="p0 grows with s (class 0 has the largest score), so the first grid point "
+        "that reaches 0.99 is the answer.",
+        passed="that is the first factor on the grid where class 0 reaches 0.99.",
+        reference=scale_for_certainty,
+        diagnose=_diagnose_scale,
+    ),
+]

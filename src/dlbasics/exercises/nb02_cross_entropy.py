@@ -1,0 +1,164 @@
+"""Notebook 02's exercises: predict the untrained loss; write the mean cross-entropy from logits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cross_entropy import cross_entropy_from_logits as _ce
+from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, show
+from ._core import warned_suffix as _w
+
+
+def untrained_loss():
+    logits = np.zeros((5, 10))  # all-zero weights: every class gets the same logit
+    return cross_entropy_from_logits(logits, np.array([0, 3, 9, 9, 4]))  # -log(1/10) = ln 10
+
+
+def _diagnose_untrained(answer) -> None:
+    value = as_number(answer, "the mean cross-entropy")
+    ln10 = np.log(10)
+    if np.isclose(value, ln10, rtol=1e-3):
+        return
+    known = [
+        (0.1, "that is the probability each of the 10 classes gets; the loss is -log of it"),
+        (1.0, "that is log base 10 of 10; the loss uses the natural log, ln"),
+        (-ln10, "cross-entropy is -log S, and S <= 1, so it is never negative"),
+        (5 * ln10, "that is the sum over the 5 samples; the training loss is their mean"),
+        (10 * ln10, "that sums over the classes; only the true class's -log S counts"),
+    ]
+    for wrong, why in known:
+        if np.isclose(value, wrong, rtol=1e-3):
+            raise Mistake(f"you answered {value:.4g}: {why}.")
+    raise Mistake(
+        f"{value:.4g} is not it: with all-zero weights every logit is equal, so what "
+        "probability does softmax give each class, and what is -log of it?"
+    )
+
+
+def cross_entropy_from_logits(logits, labels):
+    logits = np.asarray(logits, dtype=float)
+    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))  # log-softmax
+    return float(-np.mean(log_p[np.arange(len(labels)), labels]))
+
+
+def _variants(logits, labels) -> list[tuple[float, str]]:
+    """What typical mistakes return on these inputs, with the sentence for each."""
+    n = len(labels)
+    with np.errstate(all="ignore"):
+        log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        log_p0 = logits - np.log(np.exp(logits).sum(0, keepdims=True))
+        true = log_p[np.arange(n), labels]
+        return [
+            (
+                -true.mean() * n,
+                f"the loss grows with the batch: you summed over the {n} samples "
+                "instead of taking the mean",
+            ),
+            (
+                true.mean(),
+                "the loss is negative: cross-entropy is -log S of the true class, "
+                "mind the minus sign",
+            ),
+            (
+                -true.mean() / np.log(10),
+                "your value is the right one divided by ln 10: use the "
+                "natural log np.log, not np.log10",
+            ),
+            (
+                -true.mean() / np.log(2),
+                "your value is the right one divided by ln 2: use the "
+                "natural log np.log, not np.log2",
+            ),
+            (
+                -log_p[:, labels].mean(),
+                "log_p[:, labels] picks every sample's log-probability "
+                "for every label; take each sample's own class, log_p[np.arange(N), labels]",
+            ),
+            (
+                -log_p0[np.arange(n), labels].mean(),
+                "the softmax was taken over axis 0 (across "
+                "samples); the classes are on the last axis",
+            ),
+            (
+                -logits[np.arange(n), labels].mean(),
+                "you used the raw logits; take the log of "
+                "the softmax probabilities (log-softmax) first",
+            ),
+        ]
+
+
+def _diagnose_cross_entropy(answer) -> None:
+    f = function_answer(answer, "my_cross_entropy(logits, labels)")
+    cases = [
+        (np.array([[2.0, 1.0, 0.1]]), np.array([0])),
+        (
+            np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.0], [1.0, 1.0, 1.0], [0.0, 3.0, -1.0]]),
+            np.array([0, 2, 1, 2]),
+        ),
+        (np.array([[1000.0, 0.0, -1000.0], [5.0, 1.0, 2.0]]), np.array([2, 0])),
+        (np.array([[0.0, -np.inf, 1.0], [2.0, 1.0, 0.0]]), np.array([0, 1])),
+    ]
+    for logits, labels in cases:
+        label = f"my_cross_entropy({show(logits)}, {show(labels)})"
+        out, warned = call(f, label, logits, labels)
+        if np.ndim(out) == 1 and np.shape(out) == labels.shape:
+            raise Mistake(
+                f"{label} returned one loss per sample, {show(out)}: take their mean, "
+                "one float for the batch."
+            )
+        value = float(as_array(out, label, ()))
+        expected = _ce(logits, labels)
+        got = f"{label} returned {value:.6g}{_w(warned)}"
+        if np.isclose(value, expected, rtol=1e-7) and not warned:
+            continue
+        if not np.isfinite(value) or warned:
+            what = (
+                "inf: log(softmax) rounds a tiny probability to 0 and log 0 = -inf"
+                if (np.isinf(value))
+                else "a non-finite or warned result: exp overflows"
+            )
+            raise Mistake(
+                f"{got}, expected {expected:.6g} - {what}; compute log-softmax directly as "
+                "(x - max) - log(sum(exp(x - max))) along the last axis."
+            )
+        for wrong, why in _variants(logits, labels):
+            if np.isclose(value, wrong, rtol=1e-7):
+                raise Mistake(f"{got}, expected {expected:.6g}: {why}.")
+        raise Mistake(
+            f"{got}, expected {expected:.6g}: the loss is the mean over samples of "
+            "-log softmax(logits)[label]."
+        )
+
+
+EXERCISES = [
+    Exercise(
+        name="untrained_loss",
+        notebook="02_cross_entropy",
+        task="A 10-class classifier with all-zero weights gives every class the same logit. "
+        "Predict its mean cross-entropy on any batch (a number).",
+        stub="untrained_loss = ...",
+        answer_name="untrained_loss",
+        hint="Equal logits give equal probabilities. How much does each of the 10 classes get?",
+        explanation="softmax of equal logits is 1/10 for every class, so every sample's loss is "
+        "-log(1/10) = ln 10, about 2.3026, and so is the mean: the first loss to expect.",
+        passed="ln 10 = 2.3026: every class gets 1/10, and -log(1/10) = ln 10.",
+        reference=untrained_loss,
+        diagnose=_diagnose_untrained,
+    ),
+    Exercise(
+        name="cross_entropy_from_logits",
+        notebook="02_cross_entropy",
+        task="Write the mean cross-entropy (a float) of a batch of logits (rows are samples) "
+        "against integer class ids, without log(0) or overflow.",
+        stub="def my_cross_entropy(logits, labels):\n    ...",
+        answer_name="my_cross_entropy",
+        hint="log-softmax is (x - max) - log(sum(exp(x - max))) along axis=-1; pick each row's "
+        "true class with log_p[np.arange(N), labels], then take -mean.",
+        explanation="Working in log space keeps e^-2000 as -2000 instead of rounding it to 0; "
+        "the mean makes the loss independent of the batch size.",
+        passed="your loss is right on single samples, batches, huge logits and -inf logits.",
+        reference=cross_entropy_from_logits,
+        diagnose=_diagnose_cross_entropy,
+    ),
+]

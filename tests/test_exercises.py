@@ -1,0 +1,268 @@
+"""The exercises: references pass, stubs are not attempted, each mistake gets its own sentence."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special
+
+from dlbasics import exercises
+from dlbasics.exercises import EXERCISES, NAMES
+
+FUNCTIONS = [name for name in NAMES if EXERCISES[name].stub.startswith("def ")]
+VALUES = [name for name in NAMES if name not in FUNCTIONS]
+
+
+def reference_answer(name):
+    ref = EXERCISES[name].reference
+    return ref if name in FUNCTIONS else ref()
+
+
+def checked(name, answer):
+    """check() with every warning turned into an error: none may escape from learner code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return exercises.check(name, answer)
+
+
+def test_names_in_course_order_include_the_three_mandated_functions():
+    notebooks = [EXERCISES[name].notebook for name in NAMES]
+    assert notebooks == sorted(notebooks)
+    for nb in set(notebooks):
+        assert 2 <= notebooks.count(nb) <= 4, nb
+    assert {"softmax", "cross_entropy_from_logits", "gradients"} <= set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_solution_passes(name):
+    feedback = checked(name, reference_answer(name))
+    assert feedback.correct is True, str(feedback)
+    assert str(feedback).startswith("Correct")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_stub_is_not_attempted(name):
+    exercise = EXERCISES[name]
+    namespace = {}
+    exec(exercise.stub, namespace)  # the exercise cell exactly as shipped
+    feedback = checked(name, namespace[exercise.answer_name])
+    assert feedback.correct is None
+    assert str(feedback).startswith("Not attempted yet")
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_other_stub_forms_are_not_attempted(name):
+    def with_pass(*args):
+        pass
+
+    def raises(*args):
+        raise NotImplementedError
+
+    for stub in (with_pass, raises, ...):
+        assert checked(name, stub).correct is None
+
+
+def _softmax_no_shift(x):
+    e = np.exp(x)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_axis0(x):
+    e = np.exp(x - np.max(x, axis=0))
+    return e / np.sum(e, axis=0)
+
+
+def _softmax_no_keepdims(x):
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1)
+
+
+def _softmax_all_entries(x):
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / np.sum(e)
+
+
+def _softmax_global_max(x):
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _log_p(logits):
+    return scipy.special.log_softmax(logits, axis=-1)
+
+
+def _pick(logits, labels):
+    return _log_p(logits)[np.arange(len(labels)), labels]
+
+
+def _grad_ref(W, b, X, y):
+    return EXERCISES["gradients"].reference(W, b, X, y)
+
+
+def _numgrad(loss, w, h=1e-5, forward=False, denominator=2):
+    grad = np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        up, down = w.copy(), w.copy()
+        up[i] += h
+        down[i] -= 0 if forward else h
+        grad[i] = (loss(up) - loss(down)) / (h if forward else denominator * h)
+    return grad
+
+
+WRONG = {
+    "softmax": [
+        (_softmax_no_shift, "subtract the max score first"),
+        (_softmax_axis0, "each column sums to 1"),
+        (_softmax_no_keepdims, "keepdims=True"),
+        (_softmax_all_entries, "entries together sum to 1"),
+        (_softmax_global_max, "each row's own max"),
+        (lambda x: np.exp(x), "softmax is exp(x) divided by the sum"),
+    ],
+    "sigmoid": [
+        (lambda z: 1 / (1 + np.exp(-z)), "overflows for |z| = 1000"),
+        (lambda z: 1 / (1 + np.exp(z)), "probability of class 1"),
+        (lambda z: 2 / (1 + np.exp(-np.clip(z, -50, 50))), "e^z / (e^z + e^0)"),
+    ],
+    "cross_entropy_from_logits": [
+        (lambda z, y: float(-np.sum(_pick(z, y))), "summed over the"),
+        (lambda z, y: float(np.mean(_pick(z, y))), "mind the minus sign"),
+        (lambda z, y: float(-np.mean(_pick(z, y))) / np.log(10), "not np.log10"),
+        (lambda z, y: -_pick(z, y), "one loss per sample"),
+        (
+            lambda z, y: float(
+                -np.mean(np.log(scipy.special.softmax(z, -1))[np.arange(len(y)), y])
+            ),
+            "log 0 = -inf",
+        ),
+        (lambda z, y: float(-np.mean(_log_p(z)[:, y])), "log_p[np.arange(N), labels]"),
+    ],
+    "normalize_pixels": [
+        (lambda c: (c - 128) / 128, "wraps around"),
+        (lambda c: (c.astype(float) - 128) // 128, "floor division"),
+        (lambda c: (c.astype(float) - 128) / 255, "divide by 128, not 255"),
+        (lambda c: c.astype(float) / 255, "maps to [0, 1]"),
+    ],
+    "sigma_for_unit_logits": [
+        (lambda X: 1 / np.sqrt(X.shape[1]), "1/sqrt(n_features)"),
+        (lambda X: 1 / np.mean(np.sum(X**2, axis=1)), "no square"),
+        (lambda X: 1.0, "have std about"),
+    ],
+    "gradients": [
+        (lambda W, b, X, y: tuple(-g for g in _grad_ref(W, b, X, y)), "sign is flipped"),
+        (lambda W, b, X, y: tuple(len(y) * g for g in _grad_ref(W, b, X, y)), "divide by N"),
+        (lambda W, b, X, y: (_grad_ref(W, b, X, y)[0].T, _grad_ref(W, b, X, y)[1]), "transpose"),
+        (lambda W, b, X, y: (_grad_ref(W, b, X, y)[0], 0 * b), "dW is right but db"),
+        (lambda W, b, X, y: (X.T @ (X @ W + b) / len(y), b), "central differences"),
+        (lambda W, b, X, y: _grad_ref(W, b, X, y)[0], "expected a pair"),
+    ],
+    "numerical_gradient": [
+        (lambda loss, w, h=1e-5: _numgrad(loss, w, h, forward=True), "forward difference"),
+        (lambda loss, w, h=1e-5: _numgrad(loss, w, h, denominator=1), "divide by 2h"),
+        (lambda loss, w, h=1e-5: np.zeros_like(w), "np.ndindex"),
+    ],
+}
+
+
+def test_every_function_exercise_has_a_table_of_mistakes():
+    assert set(WRONG) == set(FUNCTIONS)
+    assert all(len(rows) >= 3 for rows in WRONG.values())
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_each_typical_mistake_gets_its_own_sentence(name):
+    messages = []
+    for answer, phrase in WRONG[name]:
+        feedback = checked(name, answer)
+        assert feedback.correct is False, (phrase, str(feedback))
+        assert phrase in feedback.message, (phrase, feedback.message)
+        assert str(feedback).startswith("Incorrect:")
+        assert "Traceback" not in feedback.message
+        messages.append(feedback.message)
+    assert len(set(messages)) == len(messages)
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "phrase"),
+    [
+        ("scale_for_certainty", 2.3, "below 0.99"),
+        ("scale_for_certainty", 3.0, "smaller factor"),
+        ("untrained_loss", 0.1, "probability each"),
+        ("untrained_loss", 1.0, "log base 10"),
+        ("untrained_loss", 5 * np.log(10), "sum over the 5 samples"),
+        ("round_off_prediction", 2e-4, "exact-arithmetic"),
+        ("round_off_prediction", 1000 * 2.0**-23, "1.68 gaps"),
+        ("logit_std", 0.04, "variance"),
+        ("logit_std", "0.2", "expected a number"),
+    ],
+)
+def test_wrong_values_get_targeted_sentences(name, wrong, phrase):
+    feedback = checked(name, wrong)
+    assert feedback.correct is False
+    assert phrase in feedback.message
+
+
+def test_any_correct_answer_is_accepted():
+    assert checked("softmax", lambda x: scipy.special.softmax(x, axis=-1)).correct
+    assert checked("softmax", lambda x: scipy.special.softmax(x, axis=-1).tolist()).correct
+    assert checked("softmax", lambda x: scipy.special.softmax(np.float32(x), axis=-1)).correct
+    ce = EXERCISES["cross_entropy_from_logits"].reference
+    assert checked("cross_entropy_from_logits", lambda z, y: np.float32(ce(z, y))).correct
+    assert checked("cross_entropy_from_logits", lambda z, y: np.float64(ce(z, y))).correct
+    assert checked("sigma_for_unit_logits", lambda X: 1 / np.linalg.norm(X, axis=1).mean()).correct
+
+
+def test_learner_exceptions_become_one_sentence():
+    def broken(x):
+        raise KeyError("oops")
+
+    feedback = checked("softmax", broken)
+    assert feedback.correct is False
+    assert "raised KeyError: 'oops'" in feedback.message
+    assert "my_softmax([3. , 1. , 0.2])" in feedback.message
+
+    def forgot_return(x):
+        np.exp(x)
+
+    assert "returned None" in checked("softmax", forgot_return).message
+    assert "without calling it" in checked("softmax", np.zeros(3)).message
+
+
+def test_warnings_are_reported_not_leaked():
+    def warns(x):
+        warnings.warn("learner warning", UserWarning, stacklevel=1)
+        return scipy.special.softmax(x, axis=-1)
+
+    feedback = checked("softmax", warns)  # warnings are errors in `checked`
+    assert feedback.correct is False and "learner warning" in feedback.message
+
+
+def test_unknown_names_list_the_exercises():
+    with pytest.raises(ValueError, match="softmax, sigmoid"):
+        exercises.check("sofmax", None)
+    with pytest.raises(TypeError, match="name must be"):
+        exercises.hint(3)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hint_and_solution_display(name):
+    hint, solution = exercises.hint(name), exercises.solution(name)
+    assert name in str(hint) and EXERCISES[name].hint in str(hint)
+    assert f"def {EXERCISES[name].reference.__name__}(" in str(solution)
+    assert "<pre>" in solution._repr_html_() and "<b>" in hint._repr_html_()
+
+
+def test_feedback_text_and_html():
+    right = checked("softmax", EXERCISES["softmax"].reference)
+    wrong = checked("softmax", _softmax_axis0)
+    stub = checked("softmax", ...)
+    for feedback, start, colour in (
+        (right, "Correct", "#2e7d32"),
+        (wrong, "Incorrect:", "#c62828"),
+        (stub, "Not attempted yet", "#757575"),
+    ):
+        assert str(feedback).startswith(start) and repr(feedback) == str(feedback)
+        html = feedback._repr_html_()
+        assert colour in html and f"<b>{start.rstrip(':')}:</b>" in html
+    assert "&lt;" in checked("softmax", lambda x: "<oops>")._repr_html_()
