@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.optimize
 import scipy.special
 
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
@@ -179,23 +180,26 @@ def test_loss_matches_scipy_reference():
     )
 
 
-def test_gradients_match_full_finite_differences():
-    """Every entry, with plain numpy central differences, no helper involved."""
+@pytest.mark.parametrize("fitted", [False, True])
+def test_gradients_match_scipy_finite_differences(fitted):
+    """Every entry of dW and db against scipy.optimize's finite differences of the loss."""
     X, y = blobs(n=30, n_features=4, n_classes=3, seed=5)
     model = LogisticClassifier(sigma=0.5, seed=1).initialize(4, 3)
-    dW, db = model.gradients(X, y)
-    h = 1e-6
-    for param, grad in ((model.W, dW), (model.b, db)):
-        numerical = np.empty_like(param)
-        for index in np.ndindex(param.shape):
-            saved = param[index]
-            param[index] = saved + h
-            plus = model.loss(X, y)
-            param[index] = saved - h
-            minus = model.loss(X, y)
-            param[index] = saved
-            numerical[index] = (plus - minus) / (2 * h)
-        np.testing.assert_allclose(grad, numerical, rtol=1e-6, atol=1e-9)
+    if fitted:
+        model.fit(X, y, epochs=5, learning_rate=0.5)
+
+    def loss(theta):
+        model.W, model.b = theta[:12].reshape(4, 3), theta[12:]
+        return model.loss(X, y)
+
+    def grad(theta):
+        model.W, model.b = theta[:12].reshape(4, 3), theta[12:]
+        return np.concatenate([g.ravel() for g in model.gradients(X, y)])
+
+    theta = np.concatenate([model.W.ravel(), model.b])
+    numerical = scipy.optimize.approx_fprime(theta, loss, 1e-7)
+    np.testing.assert_allclose(grad(theta), numerical, rtol=1e-5, atol=1e-7)
+    assert scipy.optimize.check_grad(loss, grad, theta, epsilon=1e-7) < 1e-6
 
 
 def test_gradient_check_passes_a_correct_gradient():
@@ -316,14 +320,17 @@ def test_divergence_is_an_error_naming_the_epoch(dtype, lr):
     X, y = blobs(n=64, n_features=20, n_classes=4)
     X = (X * 1e6).astype(dtype)  # unnormalized inputs
     model = LogisticClassifier()
-    # Full batch: epoch 1 steps to huge but finite weights, epoch 2 overflows.
-    with pytest.raises(DivergenceError, match=r"epoch 2.*smaller learning_rate"):
-        model.fit(X, y, epochs=5, learning_rate=lr)
+    # Full batch: epoch 1 reports the loss at the start, epoch 2 the loss after a huge step.
+    with pytest.warns(UserWarning, match="X looks unnormalized"):
+        with pytest.raises(DivergenceError, match=r"epoch 2.*smaller learning_rate"):
+            model.fit(X, y, epochs=5, learning_rate=lr)
     assert np.isfinite(model.W).all() and np.isfinite(model.b).all()
     assert len(model.history["train_loss"]) == 1
-    with pytest.raises(DivergenceError, match=r"epoch 1.*initial values"):
-        model.fit(X, y, epochs=5, learning_rate=lr, batch_size=8)
-    assert np.isfinite(model.W).all()
+    W_after_one_epoch = model.W.copy()
+    with pytest.warns(UserWarning, match="X looks unnormalized"):
+        with pytest.raises(DivergenceError, match=r"epoch 1.*keeps its state before this fit"):
+            model.fit(X, y, epochs=5, learning_rate=lr, batch_size=8)
+    np.testing.assert_array_equal(model.W, W_after_one_epoch)
     assert issubclass(DivergenceError, FloatingPointError)
 
 
@@ -331,8 +338,9 @@ def test_huge_but_finite_inputs_do_not_warn():
     # pytest turns RuntimeWarnings into errors; overflow must be caught, not leaked.
     X, y = blobs(n=40, n_features=5, n_classes=2)
     X = (X * 1e37).astype(np.float32)
-    with pytest.raises(DivergenceError, match="epoch 1"):
-        LogisticClassifier(sigma=1.0).fit(X, y, epochs=2, batch_size=8, learning_rate=1.0)
+    with pytest.warns(UserWarning, match="X looks unnormalized"):
+        with pytest.raises(DivergenceError, match="epoch 1"):
+            LogisticClassifier(sigma=1.0).fit(X, y, epochs=2, batch_size=8, learning_rate=1.0)
 
 
 # -------------------------------------------------------------------- bad input

@@ -5,11 +5,19 @@ import warnings
 import numpy as np
 import pytest
 import scipy.special
+import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dlbasics import cross_entropy, cross_entropy_from_logits, log_softmax, one_hot, softmax
+from dlbasics import (
+    cross_entropy,
+    cross_entropy_from_logits,
+    entropy,
+    log_softmax,
+    one_hot,
+    softmax,
+)
 
 logit_batches = st.integers(2, 6).flatmap(
     lambda k: st.tuples(
@@ -24,6 +32,15 @@ logit_batches = st.integers(2, 6).flatmap(
 def test_one_hot():
     np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
     assert one_hot(np.array([[1, 2]]), 4).shape == (1, 2, 4)
+
+
+def test_entropy_known_values():
+    assert entropy(np.full(10, 0.1)) == pytest.approx(np.log(10))
+    assert entropy([0.0, 1.0, 0.0]) == 0.0
+    p = softmax(np.random.default_rng(0).normal(size=(5, 4)))
+    np.testing.assert_allclose(entropy(p), cross_entropy(p, p), rtol=1e-15)
+    np.testing.assert_allclose(entropy(p.T, axis=0), entropy(p), rtol=1e-15)
+    np.testing.assert_allclose(entropy(p), scipy.stats.entropy(p, axis=-1), rtol=1e-13)
 
 
 def test_known_value_and_asymmetry():

@@ -17,13 +17,6 @@ def test_the_notes_round_off_experiment():
     assert add_repeatedly(1_000_000_000, 0.000001, 1_000_000) - 1_000_000_000 == 0.95367431640625
 
 
-def test_why_the_error_is_exactly_that():
-    spacing = np.spacing(1e9)
-    assert spacing == 2.0**-23
-    # 1e-6 is 8.39 spacings; each addition rounds it to 8 of them.
-    assert 8 * spacing * 1_000_000 == 0.95367431640625
-
-
 def test_compensated_sum_recovers_the_lost_part():
     values = itertools.chain([1e9], itertools.repeat(1e-6, 1_000_000))
     assert compensated_sum(values) - 1e9 == pytest.approx(1.0, abs=1e-6)
@@ -41,8 +34,6 @@ def test_normalize_pixels_no_uint8_wraparound():
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, (img.astype(np.float64) - 128) / 128)
     assert out.min() == -1.0
-    # The trap it avoids: uint8 arithmetic wraps around silently.
-    assert (img - np.uint8(128))[0, 0] == 128
 
 
 @pytest.mark.parametrize(

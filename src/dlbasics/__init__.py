@@ -5,7 +5,7 @@ plots, widgets, data and the classifier live in their own modules.
 """
 
 from .cross_entropy import cross_entropy, cross_entropy_from_logits, entropy, one_hot
-from .initialization import gaussian_init
+from .initialization import gaussian_init, init_sigma
 from .numerics import add_repeatedly, compensated_sum, normalize_pixels, standardize
 from .softmax import log_softmax, logsumexp, naive_softmax, softmax
 
@@ -16,6 +16,7 @@ __all__ = [
     "cross_entropy_from_logits",
     "entropy",
     "gaussian_init",
+    "init_sigma",
     "log_softmax",
     "logsumexp",
     "naive_softmax",

@@ -7,16 +7,21 @@ import numbers
 import numpy as np
 
 
+def as_array(x, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with ragged nested lists refused in an error that names ``name``."""
+    try:
+        return np.asarray(x)
+    except ValueError as err:
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+
+
 def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     """Return ``x`` as a floating ndarray, or raise an error that names ``name``.
 
     Floating input keeps its precision (float32 stays float32); integers become
     float64. Booleans, complex numbers, strings and objects are refused.
     """
-    try:
-        arr = np.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    arr = as_array(x, name)
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -42,7 +47,7 @@ def check_axis(axis, ndim: int, name: str = "axis") -> int:
 
 def as_int_labels(labels, name: str = "labels", *, n_classes: int | None = None) -> np.ndarray:
     """Return integer class ids as an int64 array; refuse floats, negatives and ids >= n_classes."""
-    arr = np.asarray(labels)
+    arr = as_array(labels, name)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
             f"{name} must be integer class ids, got dtype {arr.dtype}"
@@ -56,6 +61,9 @@ def as_int_labels(labels, name: str = "labels", *, n_classes: int | None = None)
         raise ValueError(f"{name} must be >= 0, got {arr.min()}")
     if n_classes is not None and arr.size and arr.max() >= n_classes:
         raise ValueError(f"{name} must be < n_classes={n_classes}, got {arr.max()}")
+    # Checked before the cast: uint64 ids from 2**63 up would wrap to negative int64.
+    if arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} must be < 2**63, got {arr.max()}")
     return arr.astype(np.int64, copy=False)
 
 

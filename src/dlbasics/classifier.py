@@ -19,94 +19,101 @@ Rows of ``X`` are samples, already flattened and normalized (e.g. with
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._validation import as_float_array, as_int_labels, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits
 from .initialization import gaussian_init
-from .softmax import softmax
+from .softmax import log_softmax, softmax
 
 __all__ = ["DivergenceError", "LogisticClassifier", "confusion_counts", "gradient_check"]
 
 HISTORY_KEYS = ("epoch", "train_loss", "train_accuracy", "valid_loss", "valid_accuracy")
 
+# Inferred class counts above this are refused (a stray label id would otherwise
+# allocate weights for every class up to it); give n_classes to go beyond.
+MAX_INFERRED_CLASSES = 10_000
+# fit stops when an epoch's training loss exceeds this many times
+# max(initial loss, ln K). Healthy runs stay below about 20x (normalized letters
+# at learning rate 1 peak near 17x ln 10 in their first epoch); diverging ones
+# reach 1e3x and more within an epoch or two.
+DIVERGENCE_FACTOR = 100
+# fit warns when the root-mean-square of X is above this: normalized inputs
+# have about 1, raw 0..255 pixels about 100.
+MAX_INPUT_RMS = 10.0
+
 
 class DivergenceError(FloatingPointError):
-    """Training produced a non-finite loss or weights (usually: the learning rate is too large)."""
-
-
-def _all_finite(a: np.ndarray) -> bool:
-    # One pass with a scalar result, instead of a boolean array as big as ``a``:
-    # NaN and inf survive a sum. A finite sum proves every entry finite; an
-    # infinite one may be overflow of finite entries, so check those exactly.
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(a)
-    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+    """Training diverged: the loss became non-finite or far too large (see ``fit``)."""
 
 
 def _new_history() -> dict[str, list]:
     return {key: [] for key in HISTORY_KEYS}
 
 
-def _train_epoch(X, y, W, b, learning_rate, batch_size, order, work):
-    """One pass over the data in mini-batches; update ``W``, ``b`` in place.
+def _epoch(X, y, W, b, learning_rate, batch_size, order) -> tuple[float, int]:
+    """One pass of mini-batch gradient descent, updating ``W`` and ``b`` in place.
 
-    ``order`` is a permutation of the rows (SGD) or None (the rows in order,
-    e.g. full-batch gradient descent). Returns the summed per-sample losses and
-    the number of correct predictions, each measured by the forward pass that
-    trained on the sample, before its update.
-
-    Written for speed, since it is nearly all of the training time: the two
-    matrix products per batch dominate, and everything else works in place on
-    small preallocated buffers. The logits are turned to (classes, batch)
-    layout because numpy reduces the short class axis far faster there.
+    ``order`` is a permutation of the rows (SGD), or None to take them in order.
+    Returns the summed loss and the number of correct predictions, each measured
+    on a batch just before the step it takes.
     """
-    n = X.shape[0]
-    logits_buf, step_T, log_norm, true_logit, predicted, batch_buf = work
-    W_T = W.T  # C-contiguous (n_classes, n_features): W is stored in Fortran order
-    K, width = logits_buf.shape
-    flat_logits = logits_buf.reshape(-1)
-    if order is None:
-        y_seen = y
-    else:
-        y_seen = y[order]
-    # Where each sample's true-class logit sits in the flat (K, width) buffer.
-    true_index = y_seen * width + np.arange(n) % batch_size
-    for start in range(0, n, batch_size):
-        stop = min(start + batch_size, n)
-        m = stop - start
-        if order is None:
-            xb = X[start:stop]
-        else:
-            # Gather the batch into a small buffer that stays in cache for both
-            # products; mode="clip" skips the buffered bounds check (the indices
-            # are a permutation, so always in range).
-            xb = np.take(X, order[start:stop], axis=0, out=batch_buf[:m], mode="clip")
-        logits = xb @ W
-        logits += b
-        predicted[start:stop] = logits.argmax(axis=1)
-        Z = logits_buf[:, :m]
-        np.copyto(Z, logits.T)
-        # Softmax with the max subtracted (no overflow); the loss reuses its
-        # normalizer: -log S_true = log(sum exp(z - max)) - (z_true - max).
-        Z -= Z.max(axis=0)
-        idx = true_index[start:stop]
-        np.take(flat_logits, idx, out=true_logit[start:stop], mode="clip")
-        np.exp(Z, out=Z)
-        norm = Z.sum(axis=0)
-        np.log(norm, out=log_norm[start:stop])
-        Z /= norm
-        # S - L without building one-hot rows: subtract 1 at the true class.
-        flat_logits[idx] -= 1
-        Z *= learning_rate / m  # scale the small (K, m) array, not the (d, K) gradient
-        # The weight step, transposed: (K, m) @ (m, d) is the faster layout for BLAS.
-        np.matmul(Z, xb, out=step_T)
-        W_T -= step_T
-        b -= Z.sum(axis=1)
-    loss_sum = np.sum(log_norm, dtype=np.float64) - np.sum(true_logit, dtype=np.float64)
-    n_correct = int(np.count_nonzero(predicted == y_seen))
-    return float(loss_sum), n_correct
+    loss_sum, n_correct = 0.0, 0
+    for start in range(0, len(X), batch_size):
+        stop = start + batch_size
+        rows = slice(start, stop) if order is None else order[start:stop]
+        loss, correct, dW, db = _forward_backward(X[rows], y[rows], W, b)
+        W -= learning_rate * dW
+        b -= learning_rate * db
+        loss_sum += loss
+        n_correct += correct
+    return loss_sum, n_correct
+
+
+def _infer_n_classes(y: np.ndarray, y_valid: np.ndarray | None) -> int:
+    """``max(label) + 1`` over the training and validation labels, refused above the bound."""
+    for name, labels in (("y", y), ("y_valid", y_valid)):
+        if labels is not None and labels.max() >= MAX_INFERRED_CLASSES:
+            raise ValueError(
+                f"{name} holds the label {labels.max()}, which would make {labels.max() + 1} "
+                f"classes (more than MAX_INFERRED_CLASSES={MAX_INFERRED_CLASSES}); check the "
+                "labels, or give LogisticClassifier(n_classes=...) if you mean it"
+            )
+    return int(max(y.max(), -1 if y_valid is None else y_valid.max())) + 1
+
+
+def _warn_if_unnormalized(X: np.ndarray) -> None:
+    with np.errstate(over="ignore"):
+        rms = float(np.sqrt(np.vdot(X, X) / X.size))
+    if rms > MAX_INPUT_RMS:
+        warnings.warn(
+            f"X looks unnormalized: the root-mean-square of its entries is {rms:.3g} "
+            "(normalized inputs have about 1), and training is likely to diverge. Scale it "
+            "first, e.g. with dlbasics.normalize_pixels (0..255 pixels) or dlbasics.standardize.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _forward_backward(X, y, W, b):
+    """One forward and backward pass over the rows ``X`` with labels ``y``.
+
+    Returns the summed loss, the number of correct predictions, and the gradient
+    ``dW, db`` of the *mean* loss: with ``G = (S - L) / m``, ``dW = X^T G``, ``db = sum G``.
+    """
+    m = len(y)
+    rows = np.arange(m)
+    logits = X @ W + b
+    log_S = log_softmax(logits, axis=-1)
+    loss_sum = -float(np.sum(log_S[rows, y], dtype=np.float64))
+    n_correct = int(np.count_nonzero(np.argmax(logits, axis=-1) == y))
+    G = np.exp(log_S)  # S = softmax(logits), from the log-probabilities the loss needed
+    G[rows, y] -= 1  # S - L, without building the one-hot rows L
+    G /= m
+    return loss_sum, n_correct, X.T @ G, G.sum(axis=0)
 
 
 class LogisticClassifier:
@@ -174,12 +181,27 @@ class LogisticClassifier:
 
     # ------------------------------------------------------------------ setup
 
-    def _init_params(self, n_features, n_classes, dtype, rng) -> None:
+    @staticmethod
+    def _check_divergence(epoch, row, W, b, loss_limit, learning_rate) -> None:
+        loss = row["train_loss"]
+        finite = np.isfinite([loss, row.get("valid_loss", 0.0)]).all()
+        if finite and np.isfinite(W).all() and np.isfinite(b).all() and loss <= loss_limit:
+            return
+        why = (
+            "the loss or the weights became inf or NaN"
+            if not finite or loss <= loss_limit
+            else f"more than {DIVERGENCE_FACTOR} x max(initial loss, ln K) = {loss_limit:.4g}"
+        )
+        kept = f"epoch {epoch - 1}" if epoch > 1 else "its state before this fit"
+        raise DivergenceError(
+            f"training diverged in epoch {epoch}: training loss {loss:.4g}, {why}. "
+            f"Try a smaller learning_rate (got {learning_rate:g}) or normalized inputs "
+            f"(dlbasics.normalize_pixels, dlbasics.standardize). The model keeps {kept}."
+        )
+
+    def _initial_params(self, n_features, n_classes, dtype, rng):
         W = gaussian_init((n_features, n_classes), self.sigma, rng, dtype=dtype)
-        # Fortran order makes W.T C-contiguous, the layout training updates fastest.
-        self.W = np.asfortranarray(W)
-        self.b = np.zeros(n_classes, dtype=dtype)
-        self.history = _new_history()
+        return W, np.zeros(n_classes, dtype=dtype)
 
     def initialize(self, n_features: int, n_classes: int | None = None, *, dtype=np.float64):
         """Draw the initial weights without training, e.g. to look at first predictions.
@@ -219,7 +241,9 @@ class LogisticClassifier:
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
-        self._init_params(n_features, n_classes, dtype, np.random.default_rng(self.seed))
+        rng = np.random.default_rng(self.seed)
+        self.W, self.b = self._initial_params(n_features, n_classes, dtype, rng)
+        self.history = _new_history()
         return self
 
     # ------------------------------------------------------------ validation
@@ -238,7 +262,7 @@ class LogisticClassifier:
                 f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}; "
                 "flatten images first, e.g. images.reshape(len(images), -1)"
             )
-        if not _all_finite(X):
+        if not np.isfinite(X).all():
             raise ValueError(f"{name} must not contain NaN or inf")
         return X
 
@@ -337,10 +361,8 @@ class LogisticClassifier:
         """
         X = self._check_input(X)
         y = self._check_y(y, X, "y", self.W.shape[1])
-        G = softmax(self._logits(X), axis=-1)
-        G[np.arange(len(y)), y] -= 1
-        G /= len(y)
-        return X.T @ G, G.sum(axis=0)
+        _, _, dW, db = _forward_backward(X, y, self.W, self.b)
+        return dW, db
 
     # --------------------------------------------------------------- training
 
@@ -362,9 +384,12 @@ class LogisticClassifier:
         ----------
         X : array_like, shape (n_samples, n_features)
             Flattened, normalized inputs. float32 trains in float32, anything
-            else in float64. NaN or inf is refused.
+            else in float64. NaN or inf is refused; a root-mean-square above
+            ``MAX_INPUT_RMS`` (10, e.g. raw 0..255 pixels) gets a ``UserWarning``.
         y : array_like of int, shape (n_samples,)
-            Class ids ``0 .. n_classes - 1``.
+            Class ids ``0 .. n_classes - 1``. With ``n_classes`` inferred, a
+            label above ``MAX_INFERRED_CLASSES - 1`` (9999) is refused before
+            anything is allocated.
         epochs : int, default 10
             Passes over the training data.
         learning_rate : float, default 0.05
@@ -393,13 +418,20 @@ class LogisticClassifier:
         Raises
         ------
         DivergenceError
-            If the loss or the weights stop being finite (a learning rate far
-            too large, or unnormalized inputs). The message names the epoch;
-            ``W``, ``b`` and ``history`` are left as they were after the last
-            finite epoch.
+            After an epoch whose training loss exceeds ``DIVERGENCE_FACTOR`` (100)
+            times ``max(initial loss, ln K)``, or whose loss or weights are not
+            finite: a learning rate too large, or unnormalized inputs. The
+            message names the epoch, the loss and what to try.
 
         Notes
         -----
+        ``W``, ``b`` and ``history`` are published only when an epoch completes
+        (before ``callback`` is called), so an exception at any point, a
+        ``KeyboardInterrupt`` or a ``DivergenceError`` included, leaves the
+        model as it was after the last completed epoch. Until the first epoch
+        of this fit completes, that is the model from before the call (the
+        previous fit, or no weights at all).
+
         ``history["train_loss"]`` and ``"train_accuracy"`` average over the
         samples of the epoch, each measured by the forward pass that trained
         on it, before that step's update (the running figures Keras reports).
@@ -422,8 +454,6 @@ class LogisticClassifier:
         X = self._check_X(X, "X")
         if X.dtype != np.float32:
             X = X.astype(np.float64, copy=False)
-        # Row gathers and slices assume C order; copy once here if needed.
-        X = np.ascontiguousarray(X)
         y = self._check_y(y, X, "y", self.n_classes)
         epochs = check_positive_int(epochs, "epochs")
         learning_rate = check_real(learning_rate, "learning_rate", positive=True)
@@ -441,30 +471,18 @@ class LogisticClassifier:
             if X_valid.shape[1] != X.shape[1]:
                 raise ValueError(f"X_valid has {X_valid.shape[1]} features, but X has {X.shape[1]}")
             y_valid = self._check_y(y_valid, X_valid, "y_valid", self.n_classes)
+        n_classes = self.n_classes or _infer_n_classes(y, y_valid)
+        _warn_if_unnormalized(X)
 
+        X = np.ascontiguousarray(X)  # the same layout, the same rounding: any input, one result
         n, n_features = X.shape
-        n_classes = self.n_classes
-        if n_classes is None:
-            n_classes = int(y.max()) + 1
-            if y_valid is not None:
-                n_classes = max(n_classes, int(y_valid.max()) + 1)
-
+        batch_size = n if batch_size is None else min(batch_size, n)
         rng = np.random.default_rng(self.seed)
-        self._init_params(n_features, n_classes, X.dtype, rng)
-        W, b, history = self.W, self.b, self.history
-
-        if batch_size is None or batch_size >= n:
-            batch_size, shuffle = n, False  # one batch: its order cannot matter
-        else:
-            shuffle = True
-        work = (
-            np.empty((n_classes, batch_size), X.dtype),  # logits, then softmax - one-hot
-            np.empty((n_classes, n_features), X.dtype),  # the weight step, transposed
-            np.empty(n, X.dtype),  # log of each sample's softmax normalizer
-            np.empty(n, X.dtype),  # each sample's shifted true-class logit
-            np.empty(n, np.intp),  # each sample's predicted class
-            np.empty((batch_size, n_features), X.dtype) if shuffle else None,
-        )
+        W, b = self._initial_params(n_features, n_classes, X.dtype, rng)
+        history = _new_history()
+        with np.errstate(all="ignore"):  # overflow means divergence: reported below
+            start_loss = cross_entropy_from_logits(X @ W + b, y)
+        loss_limit = DIVERGENCE_FACTOR * max(start_loss, np.log(n_classes))
 
         # One BLAS thread: the per-batch products are small, so a second thread
         # saves less than it costs to wake (measured: an epoch is ~13% faster on
@@ -473,36 +491,20 @@ class LogisticClassifier:
         # many cores the machine has, so stored notebook outputs reproduce.
         with threadpool_limits(limits=1, user_api="blas"):
             for epoch in range(1, epochs + 1):
-                last_W, last_b = W.copy(), b.copy()  # restored if this epoch diverges
-                order = rng.permutation(n) if shuffle else None
-                # Overflow and inf - inf only happen when training diverges; they
-                # are detected below, once per epoch, instead of warning per batch.
-                with np.errstate(all="ignore"):
-                    loss_sum, n_correct = _train_epoch(
-                        X, y, W, b, learning_rate, batch_size, order, work
-                    )
-                    train_loss = loss_sum / n
+                # One batch (gradient descent) needs no shuffle; SGD visits a new order each epoch.
+                order = rng.permutation(n) if batch_size < n else None
+                with np.errstate(all="ignore"):  # as above: overflow is checked once per epoch
+                    loss_sum, n_correct = _epoch(X, y, W, b, learning_rate, batch_size, order)
+                    row = dict(epoch=epoch, train_loss=loss_sum / n, train_accuracy=n_correct / n)
                     if X_valid is not None:
-                        valid_logits = self._logits(X_valid)
-                        valid_loss = cross_entropy_from_logits(valid_logits, y_valid)
-                        valid_accuracy = float(np.mean(np.argmax(valid_logits, axis=-1) == y_valid))
-                finite = [train_loss] if X_valid is None else [train_loss, valid_loss]
-                if not (np.all(np.isfinite(finite)) and _all_finite(W) and _all_finite(b)):
-                    W[...], b[...] = last_W, last_b
-                    since = f"the end of epoch {epoch - 1}" if epoch > 1 else "their initial values"
-                    raise DivergenceError(
-                        f"training diverged in epoch {epoch}: the loss or the weights became "
-                        f"inf or NaN (training loss {train_loss}). Try a smaller learning_rate "
-                        f"(got {learning_rate}) or normalize X. W and b are restored to {since}."
-                    )
-                history["epoch"].append(epoch)
-                history["train_loss"].append(train_loss)
-                history["train_accuracy"].append(n_correct / n)
-                if X_valid is not None:
-                    history["valid_loss"].append(valid_loss)
-                    history["valid_accuracy"].append(valid_accuracy)
+                        z = X_valid @ W + b
+                        row["valid_loss"] = cross_entropy_from_logits(z, y_valid)
+                        row["valid_accuracy"] = float(np.mean(np.argmax(z, axis=-1) == y_valid))
+                self._check_divergence(epoch, row, W, b, loss_limit, learning_rate)
+                history = {k: [*v, row[k]] if k in row else v for k, v in history.items()}
+                self.W, self.b, self.history = W.copy(), b.copy(), history
                 if callback is not None:
-                    callback(epoch, history)
+                    callback(epoch, self.history)
         return self
 
 
@@ -564,6 +566,10 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
     >>> gradient_check(model, X, y) < 1e-7
     True
     """
+    if not isinstance(model, LogisticClassifier):
+        raise TypeError(
+            f"model must be a LogisticClassifier (initialized or fitted), got {type(model).__name__}"
+        )
     model._check_fitted()
     X = as_float_array(X, "X")
     if X.dtype != np.float64:

@@ -1,7 +1,8 @@
 """Weight initialization: draw weights from a Gaussian N(0, sigma^2).
 
 Sigma sets the order of magnitude of the first logits, and through the
-softmax the peakiness of the first predictions: start small.
+softmax the peakiness of the first predictions: start small. How small
+depends on how many inputs each logit sums (:func:`init_sigma`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_int_labels, check_real
+from ._validation import as_array, as_int_labels, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits, entropy
 from .letters import LETTERS
 from .numerics import normalize_pixels
@@ -31,7 +32,10 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
     rng : numpy.random.Generator
         The source of randomness, e.g. ``np.random.default_rng(0)``; explicit so
         that every run is reproducible.
-    dtype : numpy dtype, default float64
+    dtype : numpy floating dtype, default float64
+        Integer and bool dtypes are refused (they would round the weights to
+        0 or True); a sigma so large that the weights overflow ``dtype`` (e.g.
+        float16, whose largest value is 65504) is refused too.
 
     Examples
     --------
@@ -49,7 +53,63 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
             raise ValueError(f"shape must be non-negative ints, got {shape}")
-    return rng.normal(0.0, sigma, size=shape).astype(dtype, copy=False)
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating dtype such as float32 or float64, got {dtype}")
+    with np.errstate(over="ignore"):
+        W = rng.normal(0.0, sigma, size=shape).astype(dtype, copy=False)
+    if not np.isfinite(W).all():
+        raise ValueError(
+            f"sigma={sigma} is too large for {dtype}: the weights overflow "
+            f"(largest {dtype} is {np.finfo(dtype).max:g})"
+        )
+    return W
+
+
+def init_sigma(kind: str, fan_in: int, fan_out: int | None = None) -> float:
+    r"""The standard deviation of a classic scaled initialization.
+
+    A logit sums ``fan_in`` inputs times weights; with inputs of variance 1,
+    weights of std ``sigma`` give it variance ``fan_in * sigma**2``. Scaling
+    sigma by the fan-in keeps the first logits of order 1 for any layer size:
+
+    * ``"lecun"``: :math:`1/\sqrt{n_{in}}` (LeCun et al. 1998), variance 1 out.
+    * ``"he"``: :math:`\sqrt{2/n_{in}}` (He et al. 2015), for ReLU layers,
+      which zero half their inputs.
+    * ``"xavier"`` (Glorot & Bengio 2010): :math:`\sqrt{2/(n_{in}+n_{out})}`,
+      a compromise between the forward and the backward pass; needs ``fan_out``.
+
+    Parameters
+    ----------
+    kind : {"lecun", "he", "xavier"}
+    fan_in : int
+        Inputs per unit, e.g. 784 for 28x28 images.
+    fan_out : int, optional
+        Outputs (e.g. 10 classes); only ``"xavier"`` uses it, and needs it.
+
+    Returns
+    -------
+    float
+        The sigma to pass to :func:`gaussian_init`.
+
+    Examples
+    --------
+    >>> round(init_sigma("lecun", 784), 4)  # 1 / 28
+    0.0357
+    >>> round(init_sigma("xavier", 784, 10), 4)
+    0.0502
+    """
+    kinds = ("lecun", "he", "xavier")
+    if kind not in kinds:
+        raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
+    fan_in = check_positive_int(fan_in, "fan_in")
+    if kind == "xavier":
+        if fan_out is None:
+            raise ValueError('kind="xavier" needs fan_out (e.g. the number of classes)')
+        return float(np.sqrt(2 / (fan_in + check_positive_int(fan_out, "fan_out"))))
+    if fan_out is not None:
+        raise ValueError(f"fan_out is only used by kind='xavier', got fan_out={fan_out}")
+    return float(np.sqrt((2 if kind == "he" else 1) / fan_in))
 
 
 def _check_sigmas(sigmas, name: str = "sigmas") -> tuple[float, ...]:
@@ -61,7 +121,7 @@ def _check_sigmas(sigmas, name: str = "sigmas") -> tuple[float, ...]:
 
 def _check_images(images, name: str = "images") -> np.ndarray:
     """Grey-level images (n, height, width) in 0..255; returned as given (dtype kept)."""
-    arr = np.asarray(images)
+    arr = as_array(images, name)
     if arr.ndim != 3 or arr.shape[0] == 0:
         raise ValueError(
             f"{name} must be a stack of grey images of shape (n, height, width), got shape "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -34,6 +35,8 @@ def compensated_sum(values: Iterable[float]) -> float:
 
     Each addition's lost low-order part is recovered exactly (``(big - total) + small``)
     and added back at the end, so a million tiny steps on a big start are not lost.
+    Once the running total is inf (or NaN) there is no low-order part to recover:
+    the result is what ``sum`` gives, e.g. ``[1e308, 1e308, -1e308]`` sums to inf.
 
     Examples
     --------
@@ -51,7 +54,7 @@ def compensated_sum(values: Iterable[float]) -> float:
         else:
             compensation += (v - t) + total
         total = t
-    return total + compensation
+    return total + compensation if math.isfinite(total) else total
 
 
 def normalize_pixels(images) -> np.ndarray:
@@ -90,10 +93,19 @@ def standardize(X, mean=None, std=None):
     Returns
     -------
     Z, mean, std : ndarray
-        ``Z = (X - mean) / std``. A constant feature has std 0 (a computed std
-        at round-off level, below ``n_samples * eps * |mean|``, counts as 0);
-        it is divided by 1 instead, so it becomes 0 rather than NaN or noise
-        (the returned ``std`` still says 0).
+        ``Z = (X - mean) / std``. A constant feature has std 0; it is divided by
+        1 instead, so it becomes 0 rather than NaN or noise (the returned
+        ``std`` still says 0). A computed std counts as 0 when it is round-off:
+        at most ``n_samples * eps`` times the largest ``|X - mean|`` of its
+        column (the centred values of a constant column are all the same
+        rounding error of the mean). A varying feature with a large mean keeps
+        its std: the test looks at the centred values, not at the mean.
+
+    Raises
+    ------
+    ValueError
+        For NaN or inf in ``X``, ``mean`` or ``std``, a negative ``std``, or
+        shapes that do not match.
 
     Examples
     --------
@@ -104,13 +116,23 @@ def standardize(X, mean=None, std=None):
     X = as_float_array(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must not contain NaN or inf")
     if (mean is None) != (std is None):
         raise ValueError("give both mean and std (e.g. the training set's), or neither")
     if mean is None:
-        mean, std = X.mean(axis=0), X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = X.mean(axis=0)
+            centred = X - mean
+            std = centred.std(axis=0)
+        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            raise ValueError(
+                f"X is too large to standardize in {X.dtype}: its mean or std overflows; "
+                "scale it down first"
+            )
         # A constant column can get a std of pure round-off (e.g. 1e-54), and
         # dividing by it would blow noise up to +-1. Below that level, std is 0.
-        round_off = X.shape[0] * np.finfo(X.dtype).eps * np.abs(mean)
+        round_off = X.shape[0] * np.finfo(X.dtype).eps * np.abs(centred).max(axis=0)
         std = np.where(std <= round_off, 0.0, std).astype(X.dtype, copy=False)
     else:
         mean = as_float_array(mean, "mean")
@@ -121,7 +143,9 @@ def standardize(X, mean=None, std=None):
                     f"{name} must have shape ({X.shape[1]},) to match X's features, "
                     f"got {stat.shape}"
                 )
+            if not np.isfinite(stat).all():
+                raise ValueError(f"{name} must not contain NaN or inf")
         if np.any(std < 0):
             raise ValueError("std must be >= 0")
     safe_std = np.where(std > 0, std, 1)
-    return (X - mean) / safe_std, mean, std
+    return np.where(std > 0, (X - mean) / safe_std, 0).astype(X.dtype, copy=False), mean, std

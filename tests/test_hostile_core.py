@@ -1,0 +1,315 @@
+"""Hostile inputs to the core math and the classifier (issue 11): each gets a clear error or a
+correct result, nothing allocates without bound, an interrupted fit loses nothing."""
+
+import math
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+import dlbasics.classifier as classifier
+from dlbasics import compensated_sum, entropy, gaussian_init, init_sigma, one_hot, standardize
+from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
+from dlbasics.initialization import unit_logits
+from dlbasics.letters import letters
+from dlbasics.numerics import normalize_pixels
+
+RNG = np.random.default_rng(0)
+X4, Y4 = RNG.normal(size=(30, 4)), np.arange(30) % 3
+
+
+def fit(X=X4, y=Y4, **kwargs):
+    return LogisticClassifier(**kwargs.pop("init", {})).fit(X, y, epochs=1, **kwargs)
+
+
+# ----------------------------------------------------- the table: input -> exact error
+
+HOSTILE = [
+    # item 2: one stray label must not allocate for a million classes
+    ("label 10**6", lambda: fit(y=np.r_[Y4[:-1], 10**6]), ValueError, r"y holds the label 1000000"),
+    (
+        "valid label 10**9",
+        lambda: fit(X_valid=X4[:2], y_valid=[0, 10**9]),
+        ValueError,
+        r"y_valid holds the label 1000000000.*n_classes=",
+    ),
+    (
+        "uint64 2**64-1",
+        lambda: fit(y=np.r_[Y4[:-1].astype(np.uint64), np.uint64(2**64 - 1)]),
+        ValueError,
+        r"y must be < 2\*\*63",
+    ),
+    ("ragged labels", lambda: fit(y=[[0, 1], [2]]), ValueError, r"y must be a rectangular array"),
+    # item 3: standardize
+    ("standardize NaN X", lambda: standardize([[np.nan], [1.0]]), ValueError, r"X must not .*NaN"),
+    ("standardize inf X", lambda: standardize([[np.inf], [1.0]]), ValueError, r"X must not .*inf"),
+    (
+        "standardize overflowing X",
+        lambda: standardize([[1e308], [1e308]]),
+        ValueError,
+        r"X is too large to standardize",
+    ),
+    (
+        "standardize NaN mean",
+        lambda: standardize([[1.0]], [np.nan], [1.0]),
+        ValueError,
+        r"mean must not contain NaN",
+    ),
+    (
+        "standardize inf std",
+        lambda: standardize([[1.0]], [0.0], [np.inf]),
+        ValueError,
+        r"std must not contain NaN or inf",
+    ),
+    # item 9: entropy of things that are not distributions
+    ("entropy [5, 5]", lambda: entropy([5.0, 5.0]), ValueError, r"p must hold probabilities"),
+    ("entropy [0.7, 0.7]", lambda: entropy([0.7, 0.7]), ValueError, r"p must sum to 1"),
+    # item 10: errors that name the argument
+    (
+        "gradient_check(object())",
+        lambda: gradient_check(object(), X4, Y4),
+        TypeError,
+        r"model must be a LogisticClassifier .*got object",
+    ),
+    (
+        "ragged images",
+        lambda: unit_logits([np.zeros((28, 28)), np.zeros((27, 28))]),
+        ValueError,
+        r"images must be a rectangular array",
+    ),
+    # item 11: gaussian_init dtypes
+    (
+        "gaussian_init int32",
+        lambda: gaussian_init(3, 1.0, RNG, dtype=np.int32),
+        TypeError,
+        r"dtype must be a floating dtype.*int32",
+    ),
+    (
+        "gaussian_init bool",
+        lambda: gaussian_init(3, 1.0, RNG, dtype=bool),
+        TypeError,
+        r"dtype must be a floating dtype.*bool",
+    ),
+    (
+        "gaussian_init float16 overflow",
+        lambda: gaussian_init(100, 1e6, RNG, dtype=np.float16),
+        ValueError,
+        r"sigma=1000000.0 is too large for float16",
+    ),
+]
+
+
+@pytest.mark.parametrize("case, call, error, match", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input_gets_a_clear_error(case, call, error, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning on the way
+        with pytest.raises(error, match=match):
+            call()
+
+
+# --------------------------------------------------------------- correct results instead
+
+
+@pytest.mark.parametrize(
+    "values, want",
+    [
+        ([math.inf, 1.0], math.inf),
+        ([1e308, 1e308, -1e308], math.inf),
+        ([-math.inf, 1.0], -math.inf),
+    ],
+)
+def test_compensated_sum_of_infinities_is_what_sum_gives(values, want):
+    assert compensated_sum(values) == sum(values) == want
+
+
+def test_compensated_sum_nan_stays_nan():
+    assert math.isnan(compensated_sum([math.inf, -math.inf])) and math.isnan(
+        sum([math.inf, -math.inf])
+    )
+
+
+def test_explicit_n_classes_may_exceed_the_inferred_bound():
+    model = LogisticClassifier(n_classes=10_001).fit(X4, np.r_[Y4[:-1], 10_000], epochs=1)
+    assert model.W.shape == (4, 10_001)
+
+
+def test_uint64_labels_below_2_63_train():
+    model = LogisticClassifier().fit(X4, Y4.astype(np.uint64), epochs=1)
+    assert model.W.shape == (4, 3)
+
+
+@pytest.mark.parametrize(
+    "mean, std, n, dtype",
+    [(1e12, 1.0, 10_000, np.float64), (1000.0, 0.01, 60_000, np.float32)],
+)
+def test_standardize_a_varying_feature_with_a_large_mean(mean, std, n, dtype):
+    X = (mean + std * np.random.default_rng(1).normal(size=(n, 1))).astype(dtype)
+    Z, _, got_std = standardize(X)
+    assert got_std[0] == pytest.approx(std, rel=0.05)
+    assert Z.std() == pytest.approx(1.0, rel=1e-3)
+
+
+def test_standardize_constant_columns_of_any_size_are_constant():
+    Z, _, std = standardize(np.array([[1e12, 0.1, -3e-7]] * 1000))
+    np.testing.assert_array_equal(std, 0.0)
+    np.testing.assert_array_equal(Z, 0.0)
+
+
+def test_one_hot_allocates_only_its_result():
+    tracemalloc.start()
+    L = one_hot([0, 29_999], 30_000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert L.shape == (2, 30_000) and L.sum() == 2 and L[1, 29_999] == 1
+    assert peak < 2 * L.nbytes  # a 30000 x 30000 identity would be 7.2 GB
+
+
+def test_entropy_nan_in_nan_out():
+    assert np.isnan(entropy([np.nan, np.nan]))
+    h = entropy([[0.5, np.nan], [0.5, 0.5]])
+    assert np.isnan(h[0]) and h[1] == pytest.approx(math.log(2))
+
+
+def test_gaussian_init_float16_within_range():
+    W = gaussian_init((50, 10), 0.01, np.random.default_rng(0), dtype=np.float16)
+    assert W.dtype == np.float16 and np.isfinite(W).all()
+
+
+# --------------------------------------------------------------- init_sigma
+
+
+def test_init_sigma_values():
+    assert init_sigma("lecun", 784) == pytest.approx(1 / 28)
+    assert init_sigma("he", 50) == pytest.approx(0.2)
+    assert init_sigma("xavier", 784, 10) == pytest.approx(math.sqrt(2 / 794))
+
+
+def test_init_sigma_keeps_the_first_logits_of_order_one():
+    rng = np.random.default_rng(0)
+    for n_in in (10, 784, 10_000):
+        X = rng.normal(size=(200, n_in))  # normalized inputs, variance 1
+        logits = X @ gaussian_init((n_in, 10), init_sigma("lecun", n_in), rng)
+        assert logits.std() == pytest.approx(1.0, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        (("glorot", 10), ValueError, r"kind must be one of"),
+        (("xavier", 10), ValueError, r"needs fan_out"),
+        (("lecun", 10, 5), ValueError, r"fan_out is only used by kind='xavier'"),
+        (("he", 0), ValueError, r"fan_in must be >= 1"),
+        (("he", 2.5), TypeError, r"fan_in must be an int"),
+        (("xavier", 10, 0), ValueError, r"fan_out must be >= 1"),
+    ],
+)
+def test_init_sigma_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        init_sigma(*args)
+
+
+# ------------------------------------------------------------ divergence (item 1)
+
+
+@pytest.fixture(scope="module")
+def letter_data():
+    images, labels = letters(3000, split="train", seed=0)
+    return images, labels, normalize_pixels(images).reshape(len(images), -1)
+
+
+@pytest.mark.parametrize("batch_size", [None, 128])
+def test_raw_pixels_at_the_default_learning_rate_raise(letter_data, batch_size):
+    images, labels, _ = letter_data
+    raw = images.reshape(len(images), -1).astype(np.float32)
+    model = LogisticClassifier()
+    with pytest.warns(UserWarning, match=r"X looks unnormalized.*normalize_pixels"):
+        with pytest.raises(
+            DivergenceError, match=r"epoch \d: training loss .*smaller learning_rate"
+        ):
+            model.fit(raw, labels, epochs=5, batch_size=batch_size)
+    assert all(loss < 100 * math.log(10) for loss in model.history["train_loss"])
+
+
+@pytest.mark.parametrize(
+    "centred, learning_rate, batch_size",
+    [(False, lr, 128) for lr in (0.05, 0.1, 0.5, 1.0)]
+    + [(False, lr, None) for lr in (0.05, 0.1, 0.5)]
+    + [(True, lr, 128) for lr in (1.0, 5.0)],
+)
+def test_normal_course_runs_raise_no_false_alarm(letter_data, centred, learning_rate, batch_size):
+    _, labels, X = letter_data
+    if centred:
+        X = X - X.mean(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LogisticClassifier().fit(
+            X, labels, epochs=10, learning_rate=learning_rate, batch_size=batch_size
+        )
+    assert len(model.history["train_loss"]) == 10
+
+
+# -------------------------------------------------- interrupts lose nothing (item 7)
+
+
+def stop_at(k, error=KeyboardInterrupt):
+    def callback(epoch, history):
+        if epoch == k:
+            raise error("stop")
+
+    return callback
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_exception_in_the_callback_keeps_the_completed_epochs(error):
+    kwargs = dict(learning_rate=0.3, batch_size=8, X_valid=X4, y_valid=Y4)
+    model = LogisticClassifier(seed=2)
+    with pytest.raises(error):
+        model.fit(X4, Y4, epochs=6, callback=stop_at(3, error), **kwargs)
+    ref = LogisticClassifier(seed=2).fit(X4, Y4, epochs=3, **kwargs)
+    np.testing.assert_array_equal(model.W, ref.W)
+    np.testing.assert_array_equal(model.b, ref.b)
+    assert model.history == ref.history
+
+
+def interrupt_after(n_batches, monkeypatch):
+    """Make the n-th batch of training raise KeyboardInterrupt (the notebook's stop button)."""
+    real, calls = classifier._forward_backward, []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == n_batches:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(classifier, "_forward_backward", interrupted)
+
+
+def test_an_interrupt_mid_epoch_keeps_the_last_completed_epoch(monkeypatch):
+    kwargs = dict(learning_rate=0.3, batch_size=8)  # 4 batches per epoch
+    interrupt_after(4 * 2 + 2, monkeypatch)  # in the middle of epoch 3
+    model = LogisticClassifier(seed=1)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X4, Y4, epochs=5, **kwargs)
+    monkeypatch.undo()
+    ref = LogisticClassifier(seed=1).fit(X4, Y4, epochs=2, **kwargs)
+    np.testing.assert_array_equal(model.W, ref.W)
+    assert model.history == ref.history and model.history["epoch"] == [1, 2]
+
+
+def test_an_interrupted_refit_keeps_the_previous_model(monkeypatch):
+    model = LogisticClassifier(seed=0).fit(X4, Y4, epochs=4, learning_rate=0.3)
+    W, history = model.W.copy(), model.history
+    interrupt_after(1, monkeypatch)  # the first batch of the new fit
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X4, Y4, epochs=4, learning_rate=0.01)
+    np.testing.assert_array_equal(model.W, W)
+    assert model.history is history and len(history["epoch"]) == 4
+
+
+def test_an_interrupted_first_fit_leaves_no_weights(monkeypatch):
+    interrupt_after(1, monkeypatch)
+    model = LogisticClassifier()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X4, Y4, epochs=2)
+    assert model.W is None and model.b is None and model.history["epoch"] == []
