@@ -7,7 +7,7 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit nbval notebooks figures bench clean
+.PHONY: lab notebook test lint unit nbval notebooks figures bench clean
 
 # Re-install only when pyproject.toml changes (the stamp is older than it).
 $(STAMP): pyproject.toml
@@ -16,10 +16,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## make lab: set up, then open JupyterLab on the course (token auth stays on).
+# The course's JupyterLab settings (no news pop-up) as system defaults of this .venv only:
+# the user's own settings still win, and nothing outside the checkout is written.
+SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(SETTINGS): jupyter_config/lab/settings/overrides.json $(STAMP)
+	install -D -m 644 $< $@
+
+## make lab: set up, then open JupyterLab on the course: the repository is the root, the
+##   first notebook opens, token auth is pinned on, a taken port is an error (tools/serve.py).
 ##   Extra server options: make lab ARGS="--port 9999 --no-browser"
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(ARGS)
+lab: $(SETTINGS)
+	$(BIN)/python tools/serve.py lab $(ROOT_FLAG) $(ARGS)
+
+## make notebook: the same with Notebook 7 (the `jupyter notebook` interface).
+notebook: $(SETTINGS)
+	$(BIN)/python tools/serve.py notebook $(ROOT_FLAG) $(ARGS)
 
 ## make test: set up, lint, then every test including strict nbval on the notebooks.
 test: $(STAMP) lint
