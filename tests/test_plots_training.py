@@ -7,7 +7,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from dlbasics import plots, widgets
-from dlbasics.classifier import LogisticClassifier
+from dlbasics.classifier import LogisticClassifier, confusion_counts
+from dlbasics.cross_entropy import entropy
+from dlbasics.initialization import initial_loss_and_entropy, unit_logits
 from dlbasics.letters import letters
 
 LN10 = math.log(10)
@@ -82,7 +84,7 @@ def test_precomputed_curves_match_the_markers(ten_letters):
 
 
 def test_initial_loss_and_entropy(ten_letters):
-    loss, h = plots.initial_loss_and_entropy(*ten_letters, [1e-4, 1.0, 10.0])
+    loss, h = initial_loss_and_entropy(*ten_letters, [1e-4, 1.0, 10.0])
     assert abs(loss[0] - LN10) < 1e-3 and abs(h[0] - LN10) < 1e-3
     assert 9 < loss[2] / loss[1] < 11  # linear in sigma once one class dominates
     assert h[2] < h[1] < h[0]
@@ -93,7 +95,7 @@ def test_static_twins_return_figures(ten_letters):
     assert isinstance(fig, Figure)
     images = [ax.images[-1] for ax in fig.axes if len(ax.images) == 2]  # thumbnails + heat map
     assert len(images) == 3
-    entropies = [plots.entropy(np.asarray(im.get_array())).mean() for im in images]
+    entropies = [entropy(np.asarray(im.get_array())).mean() for im in images]
     assert entropies[0] > entropies[1] > entropies[2]
     fig = plots.weights_initialization_figure(ten_letters[0][0], sigmas=(0.01, 1.0))
     assert isinstance(fig, Figure)
@@ -130,7 +132,7 @@ def test_sigma_update_and_twin_bad_input(ten_letters):
     with pytest.raises(ValueError, match="sigmas"):
         plots.initial_predictions_at(*ten_letters, sigmas=(0.1, 0.0))
     with pytest.raises(ValueError, match="sigmas"):
-        plots.initial_loss_and_entropy(*ten_letters, [])
+        initial_loss_and_entropy(*ten_letters, [])
     with pytest.raises(ValueError, match="image"):
         plots.weights_initialization_figure(ten_letters[0])  # a stack, not one image
     with pytest.raises(ValueError, match="sigma_range"):
@@ -161,13 +163,16 @@ def test_training_progress_updates_on_callback(small_run):
     assert [s[:2] for s in seen] == [(1, 1), (2, 2), (3, 3), (4, 4)]
     assert len({s[2] for s in seen} | {first_png}) == 5  # a new image every epoch
     assert progress.fig is fig
-    assert progress.progress.description == "epoch 4/4"
+    assert progress.label.value == "epoch 4/4"  # beside the bar, not cut to fit
     line = progress.plot.train_loss
     assert list(line.get_xdata()) == [1, 2, 3, 4]
     assert list(line.get_ydata()) == again.history["train_loss"]
     assert list(progress.plot.valid_acc.get_ydata()) == again.history["valid_accuracy"]
     assert progress.plot.last["valid_accuracy"] == again.history["valid_accuracy"][-1]
     assert "epoch 4/4" in progress.plot.ax_loss.get_title()
+    with pytest.raises(ValueError, match="epoch must be in 1..4"):
+        progress.callback(5, again.history)  # past the end: refused, not "epoch 5/4"
+    assert progress.progress.value == 4 and progress.label.value == "epoch 4/4"
 
 
 def test_training_curves_grow_and_rescale():
@@ -190,22 +195,37 @@ def test_training_curves_at(small_run):
     assert len(plots.training_curves_at(model.history).axes) == 2
 
 
-def test_compare_runs_counts_steps(small_run):
+def test_compare_runs_starts_at_epoch_0_and_counts_steps(small_run):
     model, _, _ = small_run
-    fig = plots.compare_runs_figure(
-        {"full": (model.history, None), "sgd": (model.history, 32)}, n_samples=200
-    )
+    losses = [LN10, *model.history["valid_loss"]]  # any per-epoch losses, initial one first
+    fig = plots.compare_runs_figure({"full": (losses, 1), "sgd": (losses, 7)})
     ax_epoch, ax_steps = fig.axes[:2]
-    x_full, x_sgd = (line.get_xdata() for line in ax_steps.lines[:2])
-    assert list(x_full) == [1, 2, 3, 4]
-    assert list(x_sgd) == [7, 14, 21, 28]  # ceil(200 / 32) = 7 steps per epoch
-    assert isinstance(plots.loss_curves_figure({"a": model.history}), Figure)
+    x_epochs = [list(line.get_xdata()) for line in ax_epoch.lines[:2]]
+    assert x_epochs == [[0, 1, 2, 3, 4]] * 2  # the initial loss stands at epoch 0
+    x_full, x_sgd = (list(line.get_xdata()) for line in ax_steps.lines[:2])
+    assert x_full == [0, 1, 2, 3, 4] and x_sgd == [0, 7, 14, 21, 28]
+    assert list(ax_steps.lines[1].get_ydata()) == losses
+    # Readable without colour: each run its own marker and line style.
+    full, sgd = ax_epoch.lines[:2]
+    assert full.get_marker() != sgd.get_marker() and full.get_linestyle() != sgd.get_linestyle()
+
+
+def test_loss_curves_tell_runs_apart_without_colour(small_run):
+    model, _, _ = small_run
+    fig = plots.loss_curves_figure({"a": model.history, "b": model.history})
+    ax = fig.axes[0]
+    train_a, valid_a, train_b, valid_b = ax.lines[:4]
+    assert train_a.get_marker() != train_b.get_marker()
+    assert train_a.get_linestyle() != valid_a.get_linestyle()
+    legend = ax.get_legend()
+    fig.canvas.draw()
+    assert legend.get_window_extent().y1 < ax.get_window_extent().y0  # below the data
 
 
 def test_confusion_matrix(small_run):
     model, X, y = small_run
     pred = model.predict(X)
-    counts = plots.confusion_counts(y, pred)
+    counts = confusion_counts(y, pred)
     assert counts.shape == (10, 10) and counts.sum() == len(y)
     assert np.trace(counts) / len(y) == pytest.approx(model.score(X, y))
     assert counts[3].sum() == np.sum(y == 3)
@@ -234,10 +254,10 @@ def test_weight_templates_figure():
     [
         (lambda: plots.weight_templates_figure(np.zeros((784, 9))), ValueError, "W must"),
         (lambda: plots.weight_templates_figure(np.zeros((10, 784))), ValueError, "W must"),
-        (lambda: plots.confusion_counts([0, 1], [0]), ValueError, "y_true and y_pred"),
-        (lambda: plots.confusion_counts([0, 10], [0, 1]), ValueError, "y_true"),
-        (lambda: plots.confusion_counts([0, 1], [0.0, 1.0]), TypeError, "y_pred"),
-        (lambda: plots.confusion_counts([0], [0], n_classes=0), ValueError, "n_classes"),
+        (lambda: confusion_counts([0, 1], [0]), ValueError, "y_true and y_pred"),
+        (lambda: confusion_counts([0, 10], [0, 1]), ValueError, "y_true"),
+        (lambda: confusion_counts([0, 1], [0.0, 1.0]), TypeError, "y_pred"),
+        (lambda: confusion_counts([0], [0], n_classes=0), ValueError, "n_classes"),
         (lambda: widgets.training_progress(0), ValueError, "epochs"),
         (lambda: widgets.training_progress(2.5), TypeError, "epochs"),
         (lambda: plots.training_curves_at([1, 2]), TypeError, "history"),
@@ -253,21 +273,132 @@ def test_weight_templates_figure():
             ValueError,
             "after",
         ),
-        (lambda: plots.compare_runs_figure({}, 10), TypeError, "runs"),
+        (lambda: plots.compare_runs_figure([]), TypeError, "runs must be a dict"),
+        (lambda: plots.compare_runs_figure({}), ValueError, "runs is empty"),
+        (lambda: plots.compare_runs_figure({"a": [2.3, 1.0]}), TypeError, r"runs\['a'\]"),
         (
-            lambda: plots.compare_runs_figure({"a": {"epoch": [1], "train_loss": [1.0]}}, 10),
-            TypeError,
-            "runs",
-        ),
-        (
-            lambda: plots.compare_runs_figure({"a": ({"epoch": [1], "train_loss": [1]}, 0)}, 10),
+            lambda: plots.compare_runs_figure({"a": ([], 1)}),
             ValueError,
-            "batch_size",
+            r"runs\['a'\] losses .*at least 2 values",
         ),
-        (lambda: plots.compare_runs_figure({"a": ({}, None)}, 0), ValueError, "n_samples"),
+        (lambda: plots.compare_runs_figure({"a": ([2.3], 1)}), ValueError, "losses"),
+        (lambda: plots.compare_runs_figure({"a": ([2.3, np.inf], 1)}), ValueError, "finite"),
+        (lambda: plots.compare_runs_figure({"a": ([[2.3, 1.0]], 1)}), ValueError, "1-D"),
+        (lambda: plots.compare_runs_figure({"a": ([2.3, 1.0], 0)}), ValueError, "steps_per_epoch"),
+        (lambda: plots.compare_runs_figure({"a": ([2.3, 1.0], 1.5)}), TypeError, "steps_per_e"),
+        (lambda: plots.loss_curves_figure({}), ValueError, "histories is empty"),
+        (
+            lambda: plots.loss_curves_figure({"a": {"epoch": [1], "train_loss": [np.nan]}}),
+            ValueError,
+            r"histories\['a'\]\['train_loss'\]\[0\] is nan",
+        ),
         (lambda: plots.loss_curves_figure([]), TypeError, "histories"),
     ],
 )
 def test_training_plots_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- hostile inputs: refused before anything is drawn ------------------------------------
+
+GOOD = {"epoch": [1, 2], "train_loss": [1.0, 0.5], "train_accuracy": [0.6, 0.8]}
+
+
+@pytest.mark.parametrize(
+    ("history", "match"),
+    [
+        (GOOD | {"train_loss": [1.0, np.inf]}, r"history\['train_loss'\]\[1\] is inf"),
+        (GOOD | {"valid_loss": [np.nan, 1.0]}, r"history\['valid_loss'\]\[0\] is nan"),
+        (GOOD | {"train_accuracy": [0.5, 1.5]}, r"history\['train_accuracy'\].*\[0, 1\]"),
+        (GOOD | {"epoch": [2, 1]}, r"history\['epoch'\] must count 1, 2, 3"),
+        (GOOD | {"epoch": [1, 2, 3]}, r"history\['train_loss'\] must be a list of 3"),
+        ({"epoch": list(range(1, 7)), "train_loss": [1.0] * 6}, "built for epochs=5"),
+        (GOOD | {"train_loss": ["a", "b"]}, r"history\['train_loss'\]"),
+    ],
+)
+def test_training_curves_refuse_bad_history_before_drawing(history, match):
+    fig, plot = plots.training_curves_figure(epochs=5)
+    plot.update(GOOD)
+    before = [line.get_xydata().copy() for line in plot.animated[:4]]
+    title, ylim = plot.ax_loss.get_title(), plot.ax_loss.get_ylim()
+    with pytest.raises((ValueError, TypeError), match=match):
+        plot.update(history)
+    after = [line.get_xydata() for line in plot.animated[:4]]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    assert plot.ax_loss.get_title() == title and plot.ax_loss.get_ylim() == ylim
+    assert plot.epochs_done == 2
+
+
+@pytest.mark.parametrize(
+    ("epoch", "history", "error", "match"),
+    [
+        (10, GOOD, ValueError, r"epoch must be in 1..5 .*got 10"),
+        (0, GOOD, ValueError, "epoch must be in 1..5"),
+        (2.0, GOOD, TypeError, "epoch must be an int"),
+        (True, GOOD, TypeError, "epoch must be an int"),
+        (3, GOOD, ValueError, "epoch is 3, but history holds 2"),
+        (2, [1, 2], TypeError, "history must be a dict"),
+    ],
+)
+def test_training_callback_refuses_epochs_past_the_end(epoch, history, error, match):
+    progress = widgets.training_progress(epochs=5)
+    png = bytes(progress.image.value)
+    with pytest.raises(error, match=match):
+        progress.callback(epoch, history)
+    assert progress.progress.value == 0 and progress.label.value == "epoch 0/5"
+    assert bytes(progress.image.value) == png
+
+
+def test_sigma_outside_the_plotted_range_is_refused(ten_letters):
+    fig, plot = plots.initial_predictions_figure(*ten_letters, sigma=0.1)
+    shown = plot.probabilities.copy()
+    for sigma in (1e308, 11.0, 1e-4):
+        with pytest.raises(ValueError, match=r"sigma must be in sigma_range \[0.001, 10\]"):
+            plot.update(sigma)
+    assert plot.sigma == 0.1 and np.array_equal(plot.probabilities, shown)
+    with pytest.raises(ValueError, match="sigma_range reaches 1e\\+307, where the logits overflow"):
+        plots.InitialPredictions(*fig.axes[:3], *ten_letters, 1.0, sigma_range=(1.0, 1e307))
+    plot.update(10.0)  # the top of the range: finite, peaked, no warning (warnings are errors)
+    assert np.all(np.isfinite(plot.probabilities)) and plot.mean_entropy < 0.1
+
+
+def test_centred_inputs_spread_the_predictions(ten_letters):
+    images, labels = ten_letters
+    train = letters(500, split="train")[0]
+    mean = train.mean(axis=0)
+    fig, plain = plots.initial_predictions_figure(images, labels, sigma=10.0)
+    fig, centred = plots.initial_predictions_figure(images, labels, sigma=10.0, center=mean)
+    # Linear logits: centring the inputs subtracts the mean image's logits.
+    np.testing.assert_allclose(
+        centred.unit_logits, unit_logits(images) - unit_logits(mean[None]), atol=1e-9
+    )
+    # The mean image dominates the plain logits: centring removes its shared column.
+    assert len(set(centred.logits.argmax(axis=1))) > len(set(plain.logits.argmax(axis=1)))
+    fig, own_mean = plots.initial_predictions_figure(images, labels, center=images.mean(axis=0))
+    np.testing.assert_allclose(own_mean.unit_logits.mean(axis=0), 0, atol=1e-5)  # float32 pixels
+    assert "centred" in centred.ax_probs.get_title()
+
+
+@pytest.mark.parametrize(
+    ("center", "error", "match"),
+    [
+        (np.zeros((28, 27)), ValueError, r"center must be one image of shape \(28, 28\)"),
+        (np.full((28, 28), 300.0), ValueError, r"center must hold finite grey levels"),
+        (np.full((28, 28), np.nan), ValueError, r"center must hold finite grey levels"),
+        (np.full((28, 28), "a"), TypeError, "center"),
+    ],
+)
+def test_centre_bad_input(ten_letters, center, error, match):
+    with pytest.raises(error, match=match):
+        plots.initial_predictions_figure(*ten_letters, center=center)
+
+
+def test_static_twin_exposes_the_losses_it_shows(ten_letters):
+    sigmas = (0.001, 0.1, 10.0)
+    fig = plots.initial_predictions_at(*ten_letters, sigmas=sigmas)
+    loss, mean_entropy = initial_loss_and_entropy(*ten_letters, sigmas)
+    np.testing.assert_allclose([p.loss for p in fig.plots], loss)
+    np.testing.assert_allclose([p.mean_entropy for p in fig.plots], mean_entropy)
+    for p in fig.plots:
+        assert f"initial loss {p.loss:.3f}" in p.status.get_text()

@@ -10,14 +10,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .._validation import check_real
+from .._validation import as_float_array, check_real
 from ..cross_entropy import cross_entropy_from_logits, entropy
 from ..initialization import (
     _check_images,
     _check_labels,
     _check_sigmas,
     gaussian_init,
-    initial_loss_and_entropy,
+    initial_loss_and_entropy,  # noqa: F401  (plots/__init__ still re-exports it from here)
     unit_logits,
 )
 from ..letters import LETTERS
@@ -40,12 +40,42 @@ class InitialPredictions:
 
     Left: for each image (thumbnail), the predicted distribution over A-J as a
     row of a heat map; the true letter's cell is outlined. Middle and right: the
-    initial loss and the mean entropy against sigma (precomputed on a grid),
-    with a marker at the current sigma. ``update(sigma)`` rescales the logits
-    (``sigma * unit_logits``, see :func:`unit_logits`) and moves the markers.
+    initial loss and the mean entropy against sigma (on a grid over
+    ``sigma_range``), with a marker at the current sigma. ``update(sigma)``
+    rescales the logits (``sigma * unit_logits``, see
+    :func:`dlbasics.initialization.unit_logits`) and moves the markers.
+
+    Parameters
+    ----------
+    ax_probs, ax_loss, ax_entropy : matplotlib Axes
+    images : array_like, shape (n, height, width)
+        Grey levels 0..255, shown as thumbnails.
+    labels : array_like of int, shape (n,)
+    sigma : float
+        The first sigma shown, inside ``sigma_range``.
+    seed : int
+        Seed of the one weight draw ``W1 ~ N(0, 1)``; the weights are ``sigma * W1``.
+    sigma_range : (float, float)
+        The sigmas plotted, ``0 < low < high``; :meth:`update` refuses others.
+    center : array_like, shape (height, width), optional
+        A mean image in grey levels (e.g. ``train_images.mean(axis=0)``). If
+        given, the inputs are centred: it is subtracted from every normalized
+        image before the logits. The logits are linear in the input, so the
+        centred unit logits are ``unit_logits(images) - unit_logits(center)``.
 
     Attributes after ``update``: ``sigma``, ``logits`` (n, 10),
-    ``probabilities`` (n, 10), ``loss`` and ``mean_entropy`` (floats).
+    ``probabilities`` (n, 10), ``loss`` and ``mean_entropy`` (floats): the
+    numbers the figure shows.
+
+    Examples
+    --------
+    >>> from dlbasics.letters import letters
+    >>> from dlbasics.plots.base import figure_grid
+    >>> images, labels = letters(10, split="valid")
+    >>> fig, axes = figure_grid(9, 3, 1, 3)
+    >>> plot = InitialPredictions(*axes[0], images, labels, sigma=0.001)
+    >>> round(plot.loss, 2)  # ln 10: the uniform guess
+    2.3
     """
 
     def __init__(
@@ -59,96 +89,33 @@ class InitialPredictions:
         *,
         seed: int = 0,
         sigma_range=SIGMA_RANGE,
+        center=None,
     ):
         images = _check_images(images)
-        n = len(images)
-        self.labels = _check_labels(labels, n)
-        lo, hi = _check_sigmas(sigma_range, "sigma_range")
-        if len(np.atleast_1d(sigma_range)) != 2 or lo >= hi:
-            raise ValueError(
-                f"sigma_range must be (low, high) with 0 < low < high, got {sigma_range}"
-            )
+        self.labels = _check_labels(labels, len(images))
+        self.sigma_range = _check_sigma_range(sigma_range)
         self.unit_logits = unit_logits(images, seed=seed)
-        self.sigma_grid = np.geomspace(lo, hi, 121)
-        self.loss_curve, self.entropy_curve = initial_loss_and_entropy(
-            images, self.labels, self.sigma_grid, seed=seed
-        )
-        self.ax_probs, self.ax_loss, self.ax_entropy = ax_probs, ax_loss, ax_entropy
-
-        # Left: thumbnails in column "x = -1.2", probabilities in columns 0..9, one row per image.
-        strip = np.concatenate(list(images), axis=0)  # (n * height, width)
-        ax_probs.imshow(strip, cmap="gray", vmin=0, vmax=255, extent=(-1.75, -0.65, n - 0.5, -0.5))
-        self.heatmap = ax_probs.imshow(
-            np.full((n, N_CLASSES), 1 / N_CLASSES),
-            cmap="viridis",
-            vmin=0,
-            vmax=1,
-            extent=(-0.5, N_CLASSES - 0.5, n - 0.5, -0.5),
-            interpolation="nearest",
-        )
-        self.outlines = [
-            ax_probs.add_patch(
-                Rectangle((label - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=ORANGE, lw=1.5)
+        if center is not None:
+            center = _check_center(center, images.shape[1:])
+            self.unit_logits = self.unit_logits - unit_logits(center[None], seed=seed)
+        largest = max(float(np.abs(self.unit_logits).max()), 1.0)
+        if self.sigma_range[1] > np.finfo(float).max / 4 / largest:  # softmax's x - max overflows
+            raise ValueError(
+                f"sigma_range reaches {self.sigma_range[1]:g}, where the logits overflow"
             )
-            for row, label in enumerate(self.labels)
-        ]
-        ax_probs.set_xlim(-1.8, N_CLASSES - 0.5)
-        ax_probs.set_ylim(n - 0.5, -0.5)
-        ax_probs.set_xticks(range(N_CLASSES), list(LETTERS))
-        ax_probs.set_yticks([])
-        ax_probs.set_xlabel("predicted class (true one outlined)")
-        ax_probs.set_title("first predictions")
-        ax_probs.figure.colorbar(self.heatmap, ax=ax_probs, label="probability", shrink=0.9)
-
-        # Middle: initial loss, log-log: flat at ln 10, then a straight line of slope 1.
-        ax_loss.loglog(self.sigma_grid, self.loss_curve, color=BLUE, label="initial loss")
-        ax_loss.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform guess)")
-        # The logits' scale sigma * ||x||: the loss grows in step with it once sigma is large.
-        X = normalize_pixels(images).reshape(n, -1).astype(np.float64)
+        self.ax_probs, self.ax_loss, self.ax_entropy = ax_probs, ax_loss, ax_entropy
+        self.sigma_grid = np.geomspace(*self.sigma_range, 121)
+        self.loss_curve, self.entropy_curve = _loss_and_entropy(
+            self.unit_logits, self.labels, self.sigma_grid
+        )
+        X = normalize_pixels(images).reshape(len(images), -1).astype(np.float64)
+        if center is not None:
+            X -= normalize_pixels(center).ravel()
         self.mean_norm = float(np.linalg.norm(X, axis=1).mean())
-        ax_loss.loglog(
-            self.sigma_grid,
-            self.mean_norm * self.sigma_grid,
-            color=GREY,
-            ls=":",
-            lw=1.5,
-            label="σ·‖x‖ (logit scale)",
-        )
-        ax_loss.set_xlim(lo, hi)
-        ax_loss.set_ylim(1.0, max(10.0, 1.5 * self.loss_curve.max()))
-        ax_loss.set_xlabel("σ (std of the initial weights)")
-        ax_loss.set_ylabel("cross-entropy")
-        ax_loss.legend(loc="upper left", fontsize="small")
-
-        # Right: mean entropy of the predictions.
-        ax_entropy.semilogx(self.sigma_grid, self.entropy_curve, color=BLUE)
-        ax_entropy.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform)")
-        ax_entropy.set_xlim(lo, hi)
-        ax_entropy.set_ylim(0, 1.1 * LN_K)
-        ax_entropy.set_xlabel("σ (std of the initial weights)")
-        ax_entropy.set_ylabel("mean entropy (nats)")
-        ax_entropy.legend(loc="lower left", fontsize="small")
-
-        # One text for all three numbers (each text costs milliseconds per slider move); it
-        # starts over the loss axes and runs on over the entropy axes, so it stays out of the
-        # layout, and a blank title keeps its room.
-        ax_loss.set_title(" ")
-        self.status = ax_loss.annotate(
-            "",
-            xy=(0, 1),
-            xycoords="axes fraction",
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="left",
-            va="bottom",
-            fontsize="medium",
-            annotation_clip=False,
-        )
-        self.status.set_in_layout(False)
-        (self.loss_marker,) = ax_loss.plot([], [], "o", color=ORANGE, ms=8)
-        (self.entropy_marker,) = ax_entropy.plot([], [], "o", color=ORANGE, ms=8)
-        self.loss_vline = ax_loss.axvline(lo, color=ORANGE, lw=1)
-        self.entropy_vline = ax_entropy.axvline(lo, color=ORANGE, lw=1)
+        self._draw_predictions(images, centred=center is not None)
+        self._draw_loss_curve()
+        self._draw_entropy_curve()
+        self._draw_markers()
         self.animated = [
             self.heatmap,
             *self.outlines,
@@ -160,9 +127,88 @@ class InitialPredictions:
         ]
         self.update(sigma)
 
+    def _draw_predictions(self, images, centred: bool) -> None:
+        """Thumbnails left of x = -0.5, then the probabilities in columns 0..9, a row per image."""
+        ax, n = self.ax_probs, len(images)
+        strip = np.concatenate(list(images), axis=0)  # (n * height, width)
+        ax.imshow(strip, cmap="gray", vmin=0, vmax=255, extent=(-1.75, -0.65, n - 0.5, -0.5))
+        self.heatmap = ax.imshow(
+            np.full((n, N_CLASSES), 1 / N_CLASSES),
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            extent=(-0.5, N_CLASSES - 0.5, n - 0.5, -0.5),
+            interpolation="nearest",
+        )
+        self.outlines = [
+            ax.add_patch(
+                Rectangle((label - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=ORANGE, lw=1.5)
+            )
+            for row, label in enumerate(self.labels)
+        ]
+        ax.set_xlim(-1.8, N_CLASSES - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xticks(range(N_CLASSES), list(LETTERS))
+        ax.set_yticks([])
+        ax.set_xlabel("predicted class (true one outlined)")
+        ax.set_title("first predictions" + (" (centred inputs)" if centred else ""))
+        ax.figure.colorbar(self.heatmap, ax=ax, label="probability", shrink=0.9)
+
+    def _draw_loss_curve(self) -> None:
+        """Log-log: flat at ln 10, then growing in step with the logits' scale sigma * ||x||."""
+        ax, grid = self.ax_loss, self.sigma_grid
+        ax.loglog(grid, self.loss_curve, color=BLUE, label="initial loss")
+        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform guess)")
+        ax.loglog(
+            grid, self.mean_norm * grid, color=GREY, ls=":", lw=1.5, label="σ·‖x‖ (logit scale)"
+        )
+        ax.set_xlim(*self.sigma_range)
+        ax.set_ylim(1.0, max(10.0, 1.5 * self.loss_curve.max()))
+        ax.set_xlabel("σ (std of the initial weights)")
+        ax.set_ylabel("cross-entropy")
+        ax.legend(loc="upper left", fontsize="small")
+
+    def _draw_entropy_curve(self) -> None:
+        ax = self.ax_entropy
+        ax.semilogx(self.sigma_grid, self.entropy_curve, color=BLUE)
+        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform)")
+        ax.set_xlim(*self.sigma_range)
+        ax.set_ylim(0, 1.1 * LN_K)
+        ax.set_xlabel("σ (std of the initial weights)")
+        ax.set_ylabel("mean entropy (nats)")
+        ax.legend(loc="lower left", fontsize="small")
+
+    def _draw_markers(self) -> None:
+        """The current sigma's markers, and one status text for its three numbers."""
+        # One text (each costs milliseconds per slider move), starting over the loss axes and
+        # running on over the entropy axes: out of the layout, with a blank title keeping room.
+        self.ax_loss.set_title(" ")
+        self.status = self.ax_loss.annotate(
+            "",
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize="medium",
+            annotation_clip=False,
+        )
+        self.status.set_in_layout(False)
+        (self.loss_marker,) = self.ax_loss.plot([], [], "o", color=ORANGE, ms=8)
+        (self.entropy_marker,) = self.ax_entropy.plot([], [], "o", color=ORANGE, ms=8)
+        self.loss_vline = self.ax_loss.axvline(self.sigma_range[0], color=ORANGE, lw=1)
+        self.entropy_vline = self.ax_entropy.axvline(self.sigma_range[0], color=ORANGE, lw=1)
+
     def update(self, sigma: float) -> np.ndarray:
-        """Show the first predictions for weights drawn with std ``sigma``; return them."""
+        """Show the first predictions for weights drawn with std ``sigma``; return them.
+
+        ``sigma`` must lie in ``sigma_range``, the range the curves are drawn on.
+        """
         sigma = check_real(sigma, "sigma", positive=True)
+        low, high = self.sigma_range
+        if not low <= sigma <= high:
+            raise ValueError(f"sigma must be in sigma_range [{low:g}, {high:g}], got {sigma:g}")
         self.sigma = sigma
         self.logits = sigma * self.unit_logits
         self.probabilities = softmax(self.logits)
@@ -180,19 +226,61 @@ class InitialPredictions:
         return self.probabilities
 
 
-def initial_predictions_figure(images, labels, sigma: float = 0.01, *, seed: int = 0):
-    """Return ``(fig, plot)``: one row of :class:`InitialPredictions` (the slider's figure)."""
+def _check_sigma_range(sigma_range) -> tuple[float, float]:
+    values = _check_sigmas(sigma_range, "sigma_range")
+    if len(values) != 2 or values[0] >= values[1]:
+        raise ValueError(f"sigma_range must be (low, high) with 0 < low < high, got {sigma_range}")
+    return values
+
+
+def _check_center(center, shape) -> np.ndarray:
+    """A mean image in grey levels, the shape of the images."""
+    center = as_float_array(center, "center").astype(np.float64)
+    if center.shape != shape:
+        raise ValueError(f"center must be one image of shape {shape}, got {center.shape}")
+    if not (np.all(np.isfinite(center)) and center.min() >= 0 and center.max() <= 255):
+        raise ValueError("center must hold finite grey levels in [0, 255]")
+    return center
+
+
+def _loss_and_entropy(unit, labels, sigmas):
+    """Initial loss and mean entropy at each sigma, for logits ``sigma * unit``."""
+    loss = [cross_entropy_from_logits(s * unit, labels) for s in sigmas]
+    ent = [entropy(softmax(s * unit)).mean() for s in sigmas]
+    return np.array(loss), np.array(ent)
+
+
+def initial_predictions_figure(images, labels, sigma: float = 0.01, *, seed: int = 0, center=None):
+    """Return ``(fig, plot)``: one row of :class:`InitialPredictions` (the slider's figure).
+
+    ``center`` (a mean image) centres the inputs, as in :class:`InitialPredictions`.
+    """
     fig, axes = _rows_of_axes(1, 9.0, 3.1)
-    plot = InitialPredictions(*axes[0], images, labels, sigma, seed=seed)
+    plot = InitialPredictions(*axes[0], images, labels, sigma, seed=seed, center=center)
     return fig, plot
 
 
-def initial_predictions_at(images, labels, sigmas=(0.001, 0.1, 10.0), *, seed: int = 0) -> Figure:
-    """Static twin of the sigma slider: :class:`InitialPredictions` at a few sigmas, one per row."""
+def initial_predictions_at(
+    images, labels, sigmas=(0.001, 0.1, 10.0), *, seed: int = 0, center=None
+) -> Figure:
+    """Static twin of the sigma slider: :class:`InitialPredictions` at a few sigmas, one per row.
+
+    ``fig.plots`` keeps the rows' plots, so the numbers the figure shows can be
+    printed from the same images: ``[p.loss for p in fig.plots]``.
+
+    Examples
+    --------
+    >>> from dlbasics.letters import letters
+    >>> fig = initial_predictions_at(*letters(10, split="valid"), sigmas=(0.001, 10.0))
+    >>> [round(p.loss, 2) for p in fig.plots][0]  # ln 10 at a tiny sigma
+    2.3
+    """
     sigmas = _check_sigmas(sigmas)
     fig, axes = _rows_of_axes(len(sigmas), 11.0, 3.3)
-    for row, sigma in zip(axes, sigmas, strict=True):
-        InitialPredictions(*row, images, labels, sigma, seed=seed)
+    fig.plots = [
+        InitialPredictions(*row, images, labels, sigma, seed=seed, center=center)
+        for row, sigma in zip(axes, sigmas, strict=True)
+    ]
     return fig
 
 
