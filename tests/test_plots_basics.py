@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from dlbasics import plots, standardize, widgets
 from dlbasics.descent import LeastSquares, gradient_descent
+from dlbasics.plots.base import new_figure
 
 SCORES = [3.0, 1.0, 0.2]
 
@@ -47,11 +48,41 @@ def test_logits_scale_slider_blits_only_changing_artists():
     assert sp.plot.ax.get_ylim() == ylim
 
 
-def test_softmax_bars_labels_bars_with_their_scores():
+def test_softmax_bars_label_each_bar_with_the_logit_fed_to_softmax():
     fig, (ax,), (eax,) = plots.softmax_bars_figure(1)
-    plots.SoftmaxBars(ax, SCORES, 1.0, entropy_ax=eax)
-    ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks == ["class 0\nscore 3", "class 1\nscore 1", "class 2\nscore 0.2"]
+    bars = plots.SoftmaxBars(ax, SCORES, 0.1, entropy_ax=eax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["class 0", "class 1", "class 2"]
+    assert [t.get_text() for t in bars.logit_texts] == ["logit 0.3", "logit 0.1", "logit 0.02"]
+    bars.update(10.0)
+    assert [t.get_text() for t in bars.logit_texts] == ["logit 30", "logit 10", "logit 2"]
+    assert set(bars.logit_texts) <= set(bars.animated)  # redrawn on every slider move
+
+
+def _overlap(a, b, renderer) -> bool:
+    return a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
+
+
+def test_softmax_bars_entropy_readout_clear_of_the_gauge_bar():
+    fig, (ax,), (eax,) = plots.softmax_bars_figure(1)
+    bars = plots.SoftmaxBars(ax, SCORES, 1.0, entropy_ax=eax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for scale in (0.01, 0.3, 1.0, 100.0):
+        bars.update(scale)
+        assert not _overlap(bars.entropy_text, bars.entropy_bar, renderer), scale
+
+
+def test_softmax_bars_refuse_a_scale_that_overflows_the_logits(recwarn):
+    fig, ax = new_figure()
+    bars = plots.SoftmaxBars(ax, SCORES, 1.0)
+    before = bars.probabilities.copy()
+    with pytest.raises(ValueError, match="scale must keep scale \\* scores finite"):
+        bars.update(1e308)
+    np.testing.assert_array_equal(bars.probabilities, before)  # nothing half-drawn
+    assert len(recwarn) == 0  # no overflow warning leaks
+    bars.update(1e300)  # 3e300 is finite: a correct one-hot answer
+    np.testing.assert_array_equal(bars.probabilities, [1.0, 0.0, 0.0])
+    assert bars.entropy == 0.0
 
 
 def test_softmax_bars_at_is_the_static_twin():
@@ -74,7 +105,7 @@ def test_softmax_bars_at_is_the_static_twin():
     ],
 )
 def test_softmax_bars_rejects_bad_input(kwargs, message):
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     with pytest.raises(ValueError, match=message):
         plots.SoftmaxBars(ax, **{"scores": SCORES, **kwargs})
 
@@ -96,11 +127,43 @@ def test_softmax_graph_draws_the_notes_curves():
     assert np.all(np.diff(p0) > 0)  # class 0 takes over as its score grows
 
 
-def test_softmax_graph_rejects_bad_input():
-    with pytest.raises(ValueError, match="others"):
-        plots.softmax_graph(others=[[1.0]])
-    with pytest.raises(ValueError, match="x"):
-        plots.softmax_graph(x=np.zeros((2, 2)))
+# Every hostile input gets an error that names the argument at fault.
+HOSTILE = [
+    (plots.softmax_graph, {"others": [[1.0]]}, ValueError, "others"),
+    (plots.softmax_graph, {"others": [1.0, np.inf]}, ValueError, "others"),
+    (plots.softmax_graph, {"x": np.zeros((2, 2))}, ValueError, "^x must"),
+    (plots.softmax_graph, {"x": [0.0, np.nan]}, ValueError, "^x must"),
+    (plots.softmax_graph, {"mark": "a"}, TypeError, "^mark must"),
+    (plots.softmax_graph, {"mark": np.nan}, ValueError, "^mark must"),
+    (plots.softmax_graph, {"mark": True}, TypeError, "^mark must"),
+    (plots.softmax_bars_at, {"scales": ()}, ValueError, "scales"),
+    (plots.softmax_bars_at, {"scales": (1e308,)}, ValueError, "scale"),
+    (plots.softmax_bars_at, {"scales": ("a",)}, TypeError, "scale"),
+    (plots.pipeline_diagram, {"logits": [1.0]}, ValueError, "logits"),
+    (plots.pipeline_diagram, {"logits": [1.0, np.inf]}, ValueError, "logits"),
+    (plots.pipeline_diagram, {"logits": np.zeros(10**6)}, ValueError, "logits"),
+    (plots.pipeline_diagram, {"label": 3}, ValueError, "label"),
+    (plots.pipeline_diagram, {"label": 0.5}, TypeError, "label"),
+    (plots.true_class_loss_at, {"ps": ()}, ValueError, "ps"),
+    (plots.true_class_loss_at, {"ps": (np.nan,)}, ValueError, "p must"),
+    (plots.true_class_loss_at, {"n_classes": 10**9}, ValueError, "n_classes"),
+    (plots.spacing_figure, {"step": "a"}, TypeError, "step"),
+    (plots.spacing_figure, {"step": 0.0}, ValueError, "step"),
+    (plots.descent_paths_figure, {"panels": []}, ValueError, "panels"),
+    (plots.descent_paths_figure, {"panels": [(1, 2)]}, ValueError, "panels"),
+    (plots.pixels_figure, {"image": np.zeros((2, 2))}, ValueError, "image"),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs", "error", "message"),
+    HOSTILE,
+    ids=[f"{f.__name__}-{'-'.join(k)}-{i}" for i, (f, k, _, _) in enumerate(HOSTILE)],
+)
+def test_hostile_input_is_refused_naming_the_argument(function, kwargs, error, message, recwarn):
+    with pytest.raises(error, match=message):
+        function(**kwargs)
+    assert len(recwarn) == 0
 
 
 # --- notebook 02: cross-entropy -------------------------------------------------------------
@@ -127,7 +190,7 @@ def test_true_class_probability_slider_reads_minus_log_p():
 
 
 def test_true_class_loss_marker_stays_inside_fixed_limits():
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     plot = plots.TrueClassLoss(ax, 0.5)
     ylim = ax.get_ylim()
     plot.update(1e-4)  # loss 9.2, above the axes: the marker is pinned at the top
@@ -137,7 +200,7 @@ def test_true_class_loss_marker_stays_inside_fixed_limits():
 
 
 def test_true_class_loss_uniform_line_is_ln_k():
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     plots.TrueClassLoss(ax, 0.5, n_classes=10)
     labels = [line.get_label() for line in ax.get_lines()]
     assert any("ln 10 = 2.30" in label for label in labels)
@@ -145,13 +208,13 @@ def test_true_class_loss_uniform_line_is_ln_k():
 
 @pytest.mark.parametrize("p", [0.0, -0.1, 1.5, np.nan])
 def test_true_class_loss_rejects_bad_p(p):
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     with pytest.raises(ValueError, match="p must be"):
         plots.TrueClassLoss(ax, p)
 
 
 def test_true_class_loss_rejects_bad_n_classes():
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     with pytest.raises(ValueError, match="n_classes"):
         plots.TrueClassLoss(ax, 0.5, n_classes=1)
 
@@ -164,6 +227,21 @@ def test_true_class_loss_at_is_the_static_twin():
         plots.true_class_loss_at(ps=())
 
 
+def test_true_class_bars_name_the_true_class_and_keep_labels_off_the_outline():
+    fig, (bars_ax,), (curve_ax,) = plots.true_class_loss_figure(1)
+    plot = plots.TrueClassLoss(curve_ax, 0.9, bars_ax=bars_ax)
+    ticks = [t.get_text() for t in bars_ax.get_xticklabels()]
+    assert ticks == ["class 0 (true)", "class 1", "class 2"]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    outline = bars_ax.patches[0]  # the one-hot label's dashed bar, drawn first
+    top = outline.get_window_extent(renderer).y1
+    for p in (0.5, 0.8, 0.9, 0.99):
+        plot.update(p)
+        box = plot.bar_texts[0].get_window_extent(renderer)
+        assert not box.y0 < top < box.y1, f"p = {p}: the label crosses the dashed line"
+
+
 def test_pipeline_diagram_shows_the_computed_example():
     fig = plots.pipeline_diagram(logits=(2.0, 1.0, 0.1), label=0)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
@@ -171,19 +249,6 @@ def test_pipeline_diagram_shows_the_computed_example():
         assert word in texts
     assert "[0.66, 0.24, 0.10]" in texts
     assert "0.42" in texts  # -log 0.659
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"logits": [1.0]}, ValueError, "logits"),
-        ({"label": 3}, ValueError, "label"),
-        ({"label": 0.5}, TypeError, "label"),
-    ],
-)
-def test_pipeline_diagram_rejects_bad_input(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        plots.pipeline_diagram(**kwargs)
 
 
 # --- notebook 03: numerical stability -------------------------------------------------------
@@ -285,13 +350,35 @@ def test_descent_paths_figure_draws_one_panel_per_problem():
         plots.descent_paths_figure([("not a problem", panels[0][1], "x")])
     with pytest.raises(ValueError, match="path"):
         plots.descent_paths_figure([(raw, np.zeros((3, 3)), "x")])
+    with pytest.raises(ValueError, match="axis_names"):
+        plots.descent_paths_figure([(*panels[0], "w")])
+
+
+def test_conditioning_figure_names_the_new_weights_and_fits_its_titles():
+    from dlbasics.figures import FIGURES
+
+    fig = FIGURES["numerical_stability.png"]()
+    fig.canvas.draw()
+    raw_ax, std_ax = fig.axes
+    assert (raw_ax.get_xlabel(), raw_ax.get_ylabel()) == ("$w_1$", "$w_2$")
+    assert "w" in std_ax.get_xlabel() and std_ax.get_xlabel() != "$w_1$"
+    assert "weights" in std_ax.get_title()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        box = ax.title.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= fig.bbox.width, f"title clipped: {ax.get_title()!r}"
 
 
 def test_spacing_figure():
     fig = plots.spacing_figure()
     (ax,) = fig.axes
-    x, gap64 = ax.get_lines()[0].get_data()
+    (x, gap64), (_, gap32) = (line.get_data() for line in ax.get_lines()[:2])
     np.testing.assert_array_equal(gap64, np.spacing(x))
+    np.testing.assert_array_equal(gap32, np.spacing(x.astype(np.float32)))
+    assert "float32" in ax.get_title() and "float64" in ax.get_title()
+    assert (
+        ax.get_lines()[0].get_linestyle() != ax.get_lines()[1].get_linestyle()
+    )  # no colour needed
     with pytest.raises(ValueError, match="step"):
         plots.spacing_figure(step=0.0)
 
@@ -310,15 +397,42 @@ def test_pixels_figure_shows_the_wraparound():
 # --- SliderPlot built from a plot object --------------------------------------------------
 
 
-def test_slider_plot_takes_update_and_animated_from_plot():
+def test_slider_plot_takes_update_animated_and_figure_from_plot():
     import ipywidgets
 
-    fig, ax = plots.new_figure()
+    fig, ax = new_figure()
     plot = plots.TrueClassLoss(ax, 0.5)
     slider = ipywidgets.FloatSlider(value=0.5, min=0.01, max=1.0)
-    sp = widgets.SliderPlot(slider, fig, plot=plot)
-    assert sp.plot is plot and sp._blitter is not None
+    sp = widgets.SliderPlot(slider, plot, summary="Slider: p.")
+    assert sp.plot is plot and sp.fig is fig
     slider.value = 0.25
     assert plot.loss == pytest.approx(np.log(4))
-    with pytest.raises(TypeError, match="update"):
-        widgets.SliderPlot(slider, fig)
+
+
+class _NoArtists:
+    animated: list = []
+
+    def update(self, value):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("plot", "summary", "error", "message"),
+    [
+        (object(), "Slider.", TypeError, "plot must have an update"),
+        (_NoArtists(), "Slider.", TypeError, "non-empty list `animated`"),
+        ("two figures", "Slider.", ValueError, "one and the same figure"),
+        ("ok", "", ValueError, "summary"),
+        ("ok", None, ValueError, "summary"),
+    ],
+)
+def test_slider_plot_rejects_bad_input(plot, summary, error, message):
+    import ipywidgets
+
+    if plot == "two figures":
+        plot = plots.TrueClassLoss(new_figure()[1], 0.5)
+        plot.animated.append(new_figure()[1].title)
+    elif plot == "ok":
+        plot = plots.TrueClassLoss(new_figure()[1], 0.5)
+    with pytest.raises(error, match=message):
+        widgets.SliderPlot(ipywidgets.FloatSlider(value=0.5), plot, summary=summary)

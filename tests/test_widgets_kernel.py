@@ -236,3 +236,60 @@ def test_slider_moves_redraw_the_same_figure(case, figures_created):
     assert sp.fig is fig and id(sp.fig) == fig_id
     assert fig.canvas.get_width_height(physical=True) == size
     assert plt.get_fignums() == pyplot_figures, "the slider touched pyplot's figure list"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_slider_is_sized_for_a_hand_and_the_notebook(case):
+    sp = getattr(widgets, case.builder)(**case.kwargs())
+    assert sp.slider.layout.width == "90%"  # most of the cell's width: fine control
+    assert sp.slider.style.description_width == "initial"  # the label is not cut
+    width, height = png_size(sp.image.value)
+    assert width == widgets.IMAGE_WIDTH_PX and 800 <= width <= 900
+    assert 250 <= height <= 600
+    assert 80 <= sp.fig.dpi <= 120  # text neither tiny nor huge at that width
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_slider_readout_tells_every_step_apart(case):
+    slider = getattr(widgets, case.builder)(**case.kwargs()).slider
+    n_steps = round((slider.max - slider.min) / slider.step)
+    assert n_steps >= 99  # fine control along the track
+    positions = slider.min + slider.step * np.arange(n_steps + 1)
+    values = slider.base**positions if hasattr(slider, "base") else positions
+    readouts = [format(v, slider.readout_format) for v in values]
+    assert len(set(readouts)) == len(readouts), "two steps show the same readout"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("bad", [math.nan, -math.nan])
+def test_slider_set_to_nan_goes_back_to_the_value_the_image_shows(case, bad):
+    sp = getattr(widgets, case.builder)(**case.kwargs())
+    value, png = case.moves[0][0], None
+    sp.slider.value = value
+    png = sp.image.value
+    sp.slider.value = bad
+    assert sp.slider.value == pytest.approx(value)  # the readout is restored...
+    assert sp.image.value == png  # ...and the image never left it
+    case.moves[0][1](sp)  # the plot still shows that value
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_without_a_kernel_a_slider_reads_as_one_sentence(case):
+    sp = getattr(widgets, case.builder)(**case.kwargs())
+    bundle = sp._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # a live frontend shows the widget
+    text = bundle["text/plain"]
+    assert text == widgets.plain_text(sp)
+    assert text.startswith("Slider: ") and text.endswith(widgets.RUN_HINT)
+    assert text.count(". ") == 1 and "\n" not in text  # what it is, then how to use it
+    assert "VBox" not in text and "Float" not in text  # no raw widget repr
+
+
+def test_each_slider_says_its_own_sentence():
+    sentences = {widgets.plain_text(getattr(widgets, c.builder)(**c.kwargs())) for c in CASES}
+    assert len(sentences) == len(CASES)
+
+
+def test_plain_text_needs_a_summary():
+    with pytest.raises(TypeError, match="summary"):
+        widgets.plain_text(object())

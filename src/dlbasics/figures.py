@@ -32,14 +32,20 @@ def _conditioning() -> Figure:
     X = np.c_[rng.normal(2, 1, n), rng.normal(20, 10, n)]
     y = X @ np.array([1.5, -0.1]) + 0.3 * rng.normal(size=n)
     Z, _, _ = standardize(X)
+    # Standardized features have their own weights, v_j = sigma_j w_j: the minimum moves.
+    new_weights = (r"$v_1 = \sigma_1 w_1$", r"$v_2 = \sigma_2 w_2$")
     panels = []
-    for problem, title in (
-        (LeastSquares(X, y), "raw features: badly conditioned"),
-        (LeastSquares(Z, y - y.mean()), "standardized: well conditioned"),
+    for problem, title, names in (
+        (LeastSquares(X, y), "raw features: badly conditioned", ("$w_1$", "$w_2$")),
+        (
+            LeastSquares(Z, y - y.mean()),
+            "standardized: well conditioned, weights v = σw",
+            new_weights,
+        ),
     ):
         lr = 1 / problem.curvatures[-1]
         path = gradient_descent(problem.gradient, np.zeros(2), learning_rate=lr, steps=30)
-        panels.append((problem, path, title))
+        panels.append((problem, path, title, names))
     return plots.descent_paths_figure(panels)
 
 

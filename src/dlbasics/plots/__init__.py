@@ -3,10 +3,12 @@
 Each interactive plot is a small class: ``__init__`` creates the artists once,
 ``update(value)`` changes their data and ``animated`` lists the artists that
 change, so a slider (``dlbasics.widgets``) can redraw just those. Static twins
-draw the same class at a few values side by side.
+draw the same class at a few values side by side. The rendering machinery
+(figure grids, PNG encoding, blitting) lives in ``plots.base``; the math the
+plots show lives in the core modules (``dlbasics.softmax``, ``cross_entropy``,
+``initialization``, ``classifier``).
 """
 
-from .base import DPI, Blitter, encode_png, new_figure, render_png
 from .cross_entropy import (
     TrueClassLoss,
     pipeline_diagram,
@@ -15,24 +17,15 @@ from .cross_entropy import (
 )
 from .initialization import (
     InitialPredictions,
-    initial_loss_and_entropy,
     initial_predictions_at,
     initial_predictions_figure,
-    unit_logits,
     weights_initialization_figure,
 )
 from .numerics import descent_contours, descent_paths_figure, pixels_figure, spacing_figure
-from .softmax import (
-    SoftmaxBars,
-    entropy,
-    softmax_bars_at,
-    softmax_bars_figure,
-    softmax_graph,
-)
+from .softmax import SoftmaxBars, softmax_bars_at, softmax_bars_figure, softmax_graph
 from .training import (
     TrainingCurves,
     compare_runs_figure,
-    confusion_counts,
     confusion_matrix_figure,
     loss_curves_figure,
     training_curves_at,
@@ -41,28 +34,8 @@ from .training import (
 )
 
 __all__ = [
-    "DPI",
-    "Blitter",
     "SoftmaxBars",
-    "encode_png",
-    "entropy",
-    "new_figure",
-    "render_png",
     "softmax_bars_at",
-    "InitialPredictions",
-    "initial_loss_and_entropy",
-    "initial_predictions_at",
-    "initial_predictions_figure",
-    "unit_logits",
-    "weights_initialization_figure",
-    "TrainingCurves",
-    "compare_runs_figure",
-    "confusion_counts",
-    "confusion_matrix_figure",
-    "loss_curves_figure",
-    "training_curves_at",
-    "training_curves_figure",
-    "weight_templates_figure",
     "softmax_bars_figure",
     "softmax_graph",
     "TrueClassLoss",
@@ -73,4 +46,15 @@ __all__ = [
     "descent_paths_figure",
     "pixels_figure",
     "spacing_figure",
+    "InitialPredictions",
+    "initial_predictions_at",
+    "initial_predictions_figure",
+    "weights_initialization_figure",
+    "TrainingCurves",
+    "compare_runs_figure",
+    "confusion_matrix_figure",
+    "loss_curves_figure",
+    "training_curves_at",
+    "training_curves_figure",
+    "weight_templates_figure",
 ]

@@ -11,6 +11,8 @@ build and inspect them headless.
 from __future__ import annotations
 
 import io
+import math
+import numbers
 
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -19,6 +21,15 @@ from matplotlib.figure import Figure
 # Modest sizes keep a slider redraw (draw + PNG encode) well under 20 ms.
 DPI = 80
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
+
+
+def check_finite(value, name: str) -> float:
+    """Return ``value`` as a finite float (any sign), or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return float(value)
 
 
 def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **subplot_kw):

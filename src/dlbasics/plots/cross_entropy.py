@@ -12,112 +12,108 @@ from .._validation import as_float_array, check_positive_int, check_real
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
 
-
-def _fmt(values) -> str:
-    return "[" + ", ".join(f"{v:.1f}" for v in values) + "]"
+LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREY = "#cfe2f3", "#fde0c5", "#e6e6e6"
+STAGE_X, STAGE_Y = (0.8, 2.9, 5.0, 7.1, 9.2), 2.0  # the five boxes of the pipeline, left to right
+MAX_SHOWN = 6  # example scores printed under a box: more would not fit
 
 
 def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
     """Boxes and arrows: input → linear model → logits → softmax → cross-entropy ← one-hot labels.
 
-    The notes' DL_cross_entropy figure, redrawn. The example numbers under the
+    The notes' cross-entropy figure, redrawn. The example numbers under the
     boxes are computed: ``softmax(logits)`` and the one-hot row for ``label``.
 
     Parameters
     ----------
     logits : sequence of float
-        Example scores shown after the linear model.
+        Example scores shown after the linear model: 2 to 6 finite numbers.
     label : int
         The true class of the example (its one-hot row is shown).
+
+    Examples
+    --------
+    >>> fig = pipeline_diagram(logits=(2.0, 1.0, 0.1), label=0)
+    >>> "D = −log 0.66 = 0.42" in [t.get_text() for t in fig.axes[0].texts]
+    True
     """
+    logits, label = _check_example(logits, label)
+    probs = softmax(logits)
+    fig, ax = new_figure(10.0, 3.4)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 3.4)
+    ax.set_axis_off()
+    _draw_stages(ax)
+    _write_example(ax, logits, probs, label)
+    _draw_title(ax, "multinomial logistic classification")
+    return fig
+
+
+def _check_example(logits, label) -> tuple[np.ndarray, int]:
     logits = as_float_array(logits, "logits")
-    if logits.ndim != 1 or logits.size < 2:
+    if logits.ndim != 1 or not 2 <= logits.size <= MAX_SHOWN or not np.isfinite(logits).all():
         raise ValueError(
-            f"logits must be a 1-D list of at least 2 scores, got shape {logits.shape}"
+            f"logits must be a 1-D list of 2 to {MAX_SHOWN} finite scores, got {logits!r}"
         )
     if isinstance(label, bool) or not isinstance(label, numbers.Integral):
         raise TypeError(f"label must be an int class id, got {type(label).__name__}")
     if not 0 <= label < logits.size:
         raise ValueError(f"label must be in [0, {logits.size}), got {label}")
-    probs = softmax(logits)
-    target = np.eye(logits.size)[label]
+    return logits, int(label)
+
+
+def _draw_stages(ax) -> None:
+    """The five boxes in a row, the arrows between them, and the labels feeding the loss."""
+    x, y = STAGE_X, STAGE_Y
+    _box(ax, x[0], y, "input\nx", LIGHT_GREY, w=1.1)
+    _box(ax, x[1], y, "linear model\nWx + b", LIGHT_BLUE)
+    _box(ax, x[2], y, "logits y\n(scores)", LIGHT_GREY, w=1.3)
+    _box(ax, x[3], y, "probabilities\nS(y)", LIGHT_GREY)
+    _box(ax, x[4], y, "cross-entropy\nD(S, L)", LIGHT_ORANGE, w=1.4)
+    _arrow(ax, (x[0] + 0.6, y), (x[1] - 0.8, y))
+    _arrow(ax, (x[1] + 0.8, y), (x[2] - 0.7, y))
+    _arrow(ax, (x[2] + 0.7, y), (x[3] - 0.8, y), "softmax")
+    _arrow(ax, (x[3] + 0.8, y), (x[4] - 0.75, y))
+    _box(ax, x[4], 0.55, "one-hot\nlabels L", LIGHT_GREY, w=1.3)
+    _arrow(ax, (x[4], 0.98), (x[4], y - 0.45))
+
+
+def _write_example(ax, logits, probs, label: int) -> None:
+    """The example's numbers under their boxes, and its loss over the cross-entropy box."""
+    x, y = STAGE_X, STAGE_Y
+    target = np.zeros(logits.size)
+    target[label] = 1.0
+    numbers_style = {"color": BLUE, "family": "monospace"}
+    ax.text(x[2], y - 0.6, _fmt(logits, 1), ha="center", va="top", **numbers_style)
+    ax.text(x[3], y - 0.6, _fmt(probs, 2), ha="center", va="top", **numbers_style)
+    ax.text(x[4] - 0.75, 0.55, _fmt(target, 1), ha="right", va="center", **numbers_style)
     loss = -np.log(probs[label])
+    text = f"D = −log {probs[label]:.2f} = {loss:.2f}"
+    ax.text(x[4] + 0.7, y + 0.5, text, ha="right", va="bottom", **numbers_style)
 
-    fig, ax = new_figure(10.0, 3.4)
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 3.4)
-    ax.set_axis_off()
 
-    def box(x, y, text, color, w=1.5, h=0.8):
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - w / 2, y - h / 2),
-                w,
-                h,
-                boxstyle="round,pad=0.05",
-                facecolor=color,
-                edgecolor="black",
-                alpha=0.9,
-            )
-        )
-        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+def _draw_title(ax, title: str) -> None:
+    """A bold title over a rule spanning the pipeline."""
+    rule = {"arrowstyle": "-", "color": GREY}
+    ax.annotate("", (STAGE_X[0] - 0.55, 3.05), (STAGE_X[-1] + 0.7, 3.05), arrowprops=rule)
+    ax.text(5.0, 3.12, title, ha="center", va="bottom", fontsize=11, weight="bold")
 
-    def arrow(start, end, text=""):
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.5))
-        if text:
-            mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12)
-            ax.text(*mid, text, ha="center", va="bottom", fontsize=9, style="italic")
 
-    light_blue, light_orange, light_grey = "#cfe2f3", "#fde0c5", "#e6e6e6"
-    y = 2.0
-    xs = [0.8, 2.9, 5.0, 7.1, 9.2]
-    box(xs[0], y, "input\nx", light_grey, w=1.1)
-    box(xs[1], y, "linear model\nWx + b", light_blue)
-    box(xs[2], y, "logits y\n(scores)", light_grey, w=1.3)
-    box(xs[3], y, "probabilities\nS(y)", light_grey)
-    box(xs[4], y, "cross-entropy\nD(S, L)", light_orange, w=1.4)
-    arrow((xs[0] + 0.6, y), (xs[1] - 0.8, y))
-    arrow((xs[1] + 0.8, y), (xs[2] - 0.7, y))
-    arrow((xs[2] + 0.7, y), (xs[3] - 0.8, y), "softmax")
-    arrow((xs[3] + 0.8, y), (xs[4] - 0.75, y))
-    box(xs[4], 0.55, "one-hot\nlabels L", light_grey, w=1.3)
-    arrow((xs[4], 0.98), (xs[4], y - 0.45))
+def _box(ax, x: float, y: float, text: str, color: str, w: float = 1.5, h: float = 0.8) -> None:
+    corner = (x - w / 2, y - h / 2)
+    style = {"boxstyle": "round,pad=0.05", "facecolor": color, "edgecolor": "black", "alpha": 0.9}
+    ax.add_patch(FancyBboxPatch(corner, w, h, **style))
+    ax.text(x, y, text, ha="center", va="center", fontsize=10)
 
-    ax.text(xs[2], y - 0.6, _fmt(logits), ha="center", va="top", color=BLUE, family="monospace")
-    ax.text(
-        xs[3],
-        y - 0.6,
-        "[" + ", ".join(f"{p:.2f}" for p in probs) + "]",
-        ha="center",
-        va="top",
-        color=BLUE,
-        family="monospace",
-    )
-    ax.text(
-        xs[4] - 0.75, 0.55, _fmt(target), ha="right", va="center", color=BLUE, family="monospace"
-    )
-    ax.text(
-        xs[4] + 0.7,
-        y + 0.5,
-        f"D = −log {probs[label]:.2f} = {loss:.2f}",
-        ha="right",
-        va="bottom",
-        color=BLUE,
-        family="monospace",
-    )
-    ax.annotate(
-        "", (xs[0] - 0.55, 3.05), (xs[4] + 0.7, 3.05), arrowprops={"arrowstyle": "-", "color": GREY}
-    )
-    ax.text(
-        5.0,
-        3.12,
-        "multinomial logistic classification",
-        ha="center",
-        va="bottom",
-        fontsize=11,
-        weight="bold",
-    )
-    return fig
+
+def _arrow(ax, start, end, text: str = "") -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.5))
+    if text:
+        middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12)
+        ax.text(*middle, text, ha="center", va="bottom", fontsize=9, style="italic")
+
+
+def _fmt(values, decimals: int) -> str:
+    return "[" + ", ".join(f"{v:.{decimals}f}" for v in values) + "]"
 
 
 def _check_p(p) -> float:
@@ -143,7 +139,7 @@ class TrueClassLoss:
     p : float
         The starting probability of the true class, in (0, 1].
     n_classes : int
-        Number of classes K (>= 2); a uniform guess scores :math:`\ln K`.
+        Number of classes K, 2 to 100 (one bar each); a uniform guess scores :math:`\ln K`.
     bars_ax : matplotlib Axes, optional
         Where the predicted and target distributions go.
 
@@ -158,10 +154,13 @@ class TrueClassLoss:
     """
 
     Y_MAX = 5.0
+    MAX_CLASSES = 100
 
     def __init__(self, ax, p: float = 0.5, n_classes: int = 3, bars_ax=None):
         self.ax = ax
         self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
+        if self.n_classes > self.MAX_CLASSES:
+            raise ValueError(f"n_classes must be <= {self.MAX_CLASSES}, got {self.n_classes}")
         k = self.n_classes
         grid = np.linspace(np.exp(-self.Y_MAX), 1.0, 400)
         ax.plot(grid, -np.log(grid), color=BLUE, lw=2, label=r"$D = -\ln p$")
@@ -191,7 +190,7 @@ class TrueClassLoss:
             xs = np.arange(k)
             bars_ax.bar(
                 xs,
-                np.eye(k)[0],
+                np.r_[1.0, np.zeros(k - 1)],
                 width=0.8,
                 facecolor="none",
                 edgecolor="black",
@@ -203,7 +202,7 @@ class TrueClassLoss:
                 xs, np.zeros(k), width=0.6, color=ORANGE, alpha=0.85, label="prediction S"
             )
             self.bar_texts = [bars_ax.text(i, 0, "", ha="center", va="bottom") for i in xs]
-            bars_ax.set_xticks(xs, ["true class", *(f"class {i}" for i in range(1, k))])
+            bars_ax.set_xticks(xs, ["class 0 (true)", *(f"class {i}" for i in range(1, k))])
             bars_ax.set_xlim(-0.6, k - 0.4)
             bars_ax.set_ylim(0, 1.3)
             bars_ax.set_ylabel("probability")
@@ -225,6 +224,8 @@ class TrueClassLoss:
                 bar.set_height(q)
                 text.set_y(q)
                 text.set_text(f"{q:.2f}")
+                # Near 1 the label goes inside the bar, clear of the label's dashed outline.
+                text.set_verticalalignment("top" if q > 0.8 else "bottom")
         self.p, self.loss = p, loss
         return loss
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
 from .base import BLUE, GREY, ORANGE, new_figure
@@ -16,17 +17,21 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     A step smaller than half the gap at the running total is lost entirely; a
     step of a few gaps is rounded to a whole number of gaps. The markers show
     that float64 at 1e9 has the same gap, 2**-23, as float32 at 1.
+
+    Examples
+    --------
+    >>> fig = spacing_figure(step=1e-6)
+    >>> x, gap = fig.axes[0].get_lines()[0].get_data()
+    >>> bool(gap[-1] > 1e-6 > gap[0])  # float64: the step is lost among large totals only
+    True
     """
-    step = float(step)
-    if not step > 0:
-        raise ValueError(f"step must be > 0, got {step}")
+    step = check_real(step, "step", positive=True)
     x = np.geomspace(1e-3, 1e13, 400)
     fig, ax = new_figure(6.0, 3.8)
     ax.loglog(x, np.spacing(x), color=BLUE, lw=2, label="float64")
-    ax.loglog(
-        x, np.spacing(x.astype(np.float32)).astype(float), color=ORANGE, lw=2, label="float32"
-    )
-    ax.axhline(step, color=GREY, ls="--", lw=1, label=f"the step, {step:g}")
+    float32_gap = np.spacing(x.astype(np.float32)).astype(float)
+    ax.loglog(x, float32_gap, color=ORANGE, lw=2, ls="--", label="float32")
+    ax.axhline(step, color=GREY, ls=":", lw=1.5, label=f"the step, {step:g}")
     gap = 2.0**-23
     ax.plot([1e9], [gap], "o", color=BLUE)
     ax.annotate(
@@ -36,7 +41,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
         textcoords="offset points",
         arrowprops={"arrowstyle": "->"},
     )
-    ax.plot([1.0], [gap], "o", color=ORANGE)
+    ax.plot([1.0], [gap], "s", color=ORANGE)
     ax.annotate(
         "float32 at 1:\ngap 2**-23",
         (1.0, gap),
@@ -46,7 +51,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     )
     ax.set_xlabel("magnitude of the running total")
     ax.set_ylabel("gap to the next float")
-    ax.set_title("Doubles get sparser as they grow")
+    ax.set_title("Floats get sparser as they grow: float64 and float32")
     ax.legend(loc="upper left", fontsize="small")
     return fig
 
@@ -58,10 +63,25 @@ def _contour_levels(problem: LeastSquares, start_excess: float, losses, n: int =
     return problem.loss_star + np.geomspace(low, max(top, 2 * low), n)
 
 
-def descent_contours(ax, problem: LeastSquares, path, title: str = "") -> None:
+def descent_contours(
+    ax, problem: LeastSquares, path, title: str = "", axis_names=("$w_1$", "$w_2$")
+) -> None:
     """Draw the loss contours of ``problem`` and a gradient-descent ``path`` over them.
 
     Equal axes scales, so a round bowl looks round and a narrow valley narrow.
+    ``axis_names`` label the two weights (say so when they are not the raw
+    features' weights, e.g. after standardizing).
+
+    Examples
+    --------
+    >>> from dlbasics.descent import LeastSquares, gradient_descent
+    >>> from dlbasics.plots.base import new_figure
+    >>> problem = LeastSquares([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0])
+    >>> path = gradient_descent(problem.gradient, [0.0, 0.0], learning_rate=0.3, steps=5)
+    >>> fig, ax = new_figure()
+    >>> descent_contours(ax, problem, path, "a round bowl")
+    >>> ax.get_xlabel()
+    '$w_1$'
     """
     if not isinstance(problem, LeastSquares):
         raise TypeError(
@@ -70,6 +90,8 @@ def descent_contours(ax, problem: LeastSquares, path, title: str = "") -> None:
     path = np.asarray(path, dtype=float)
     if path.ndim != 2 or path.shape[1] != 2 or problem.X.shape[1] != 2:
         raise ValueError(f"path must be (steps + 1, 2) for a 2-weight problem, got {path.shape}")
+    if isinstance(axis_names, str) or len(axis_names) != 2:
+        raise ValueError(f"axis_names must be two labels (x, y), got {axis_names!r}")
     points = np.vstack([path, problem.w_star])
     center = (points.min(axis=0) + points.max(axis=0)) / 2
     half = 0.6 * np.ptp(points, axis=0).max() + 0.1
@@ -94,11 +116,11 @@ def descent_contours(ax, problem: LeastSquares, path, title: str = "") -> None:
     ax.set_xlim(g0[0], g0[-1])
     ax.set_ylim(g1[0], g1[-1])
     ax.set_aspect("equal")
-    ax.set_xlabel("$w_1$")
-    ax.set_ylabel("$w_2$")
+    ax.set_xlabel(axis_names[0])
+    ax.set_ylabel(axis_names[1])
     final = float(problem.loss(path[-1]))
     ax.set_title(
-        f"{title}\ncondition number {problem.condition_number:.3g}, "
+        f"{title}\ncondition number {problem.condition_number:.3g}\n"
         f"loss after {steps} steps {final:.3f} (min {problem.loss_star:.3f})",
         fontsize=10,
     )
@@ -108,15 +130,28 @@ def descent_contours(ax, problem: LeastSquares, path, title: str = "") -> None:
 def descent_paths_figure(panels) -> Figure:
     """One panel per ``(problem, path, title)``: contours and descent path, side by side.
 
-    The notes' DL_numerical_stability figure redrawn from a computation:
-    an elongated bowl (badly conditioned) beside a round one.
+    The notes' numerical-stability figure redrawn from a computation: an
+    elongated bowl (badly conditioned) beside a round one. A panel may add the
+    names of its two weights, ``(problem, path, title, (x_name, y_name))``,
+    passed to :func:`descent_contours`.
+
+    Examples
+    --------
+    >>> from dlbasics.descent import LeastSquares, gradient_descent
+    >>> problem = LeastSquares([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0])
+    >>> path = gradient_descent(problem.gradient, [0.0, 0.0], learning_rate=0.3, steps=5)
+    >>> len(descent_paths_figure([(problem, path, "round")]).axes)
+    1
     """
     panels = list(panels)
-    if not panels:
-        raise ValueError("panels must hold at least one (problem, path, title)")
-    fig, axes = new_figure(5.0 * len(panels), 5.0, ncols=len(panels))
-    for ax, (problem, path, title) in zip(np.atleast_1d(axes), panels, strict=True):
-        descent_contours(ax, problem, path, title)
+    if not panels or any(not isinstance(p, tuple) or len(p) not in (3, 4) for p in panels):
+        raise ValueError(
+            "panels must be a non-empty list of (problem, path, title) or "
+            f"(problem, path, title, axis_names) tuples, got {panels!r:.200}"
+        )
+    fig, axes = new_figure(5.0 * len(panels), 5.2, ncols=len(panels))
+    for ax, panel in zip(np.atleast_1d(axes), panels, strict=True):
+        descent_contours(ax, *panel)
     return fig
 
 

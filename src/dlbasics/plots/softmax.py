@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .._validation import as_float_array, check_real
 from ..cross_entropy import entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
+from .base import BLUE, GREY, ORANGE, check_finite, new_figure, stacked_panels
 
 GREEN = "#2ca02c"
 
@@ -29,13 +30,15 @@ class SoftmaxBars:
 
     ``update(scale)`` multiplies the logits: large scales push the bars to 0/1
     (entropy 0: certain), small ones toward the uniform 1/K (entropy ln K).
+    Under each bar stands the logit fed to softmax, ``scale * score``. A scale
+    so large that a logit overflows to inf is refused (``ValueError``).
 
     Parameters
     ----------
     ax : matplotlib Axes
         Where the bars go.
     scores : sequence of float
-        The logits before scaling; each bar is labelled with its score.
+        The logits before scaling (finite).
     scale : float
         The starting multiplier, >= 0.
     labels : sequence of str, optional
@@ -63,40 +66,43 @@ class SoftmaxBars:
         labels = list(labels) if labels is not None else [f"class {i}" for i in range(k)]
         if len(labels) != k:
             raise ValueError(f"labels must name the {k} classes, got {len(labels)} labels")
-        ticks = [f"{name}\nscore {s:g}" for name, s in zip(labels, self.scores, strict=True)]
         self.bars = ax.bar(range(k), np.zeros(k), color=BLUE)
-        ax.set_xticks(range(k), ticks)
+        ax.set_xticks(range(k), labels)
         ax.axhline(1 / k, color=GREY, lw=1, ls="--", label=f"uniform 1/{k}")
         ax.set_xlim(-0.6, k - 0.4)
         ax.set_ylim(0, 1.15)
         ax.set_ylabel("probability")
         ax.legend(loc="upper right", fontsize="small")
-        self.texts = [ax.text(i, 0, "", ha="center", va="bottom") for i in range(k)]
-        self.animated = [*self.bars, *self.texts, ax.title]
+        # Lifted 2 points off the bar, on white: readable where it crosses the uniform line.
+        lifted = ax.transData + ScaledTranslation(0, 2 / 72, ax.figure.dpi_scale_trans)
+        backing = {"fc": "white", "ec": "none", "pad": 1}
+        self.texts = [
+            ax.text(i, 0, "", transform=lifted, ha="center", va="bottom", bbox=backing)
+            for i in range(k)
+        ]
+        self.logit_texts = _under_ticks(ax, k)
+        self.animated = [*self.bars, *self.texts, *self.logit_texts, ax.title]
         self.max_entropy = float(np.log(k))
         self.entropy_bar = self.entropy_text = None
         if entropy_ax is not None:
-            self.entropy_bar = entropy_ax.barh([0], [0.0], height=0.6, color=ORANGE)[0]
-            entropy_ax.set_xlim(0, self.max_entropy * 1.02)
-            entropy_ax.set_ylim(-0.5, 0.5)
-            entropy_ax.set_yticks([])
-            entropy_ax.set_xticks(
-                [0, self.max_entropy], ["0\ncertain", f"ln {k} = {self.max_entropy:.2f}\nuniform"]
-            )
-            entropy_ax.set_xlabel("entropy (nats)")
-            self.entropy_text = entropy_ax.text(
-                0.5, 0.5, "", transform=entropy_ax.transAxes, ha="center", va="center"
-            )
+            self.entropy_bar, self.entropy_text = _entropy_gauge(entropy_ax, k)
             self.animated += [self.entropy_bar, self.entropy_text]
         self.update(scale)
 
     def update(self, scale: float) -> np.ndarray:
         scale = check_real(scale, "scale")
-        p = softmax(scale * self.scores)
-        for bar, text, pi in zip(self.bars, self.texts, p, strict=True):
+        with np.errstate(over="ignore"):
+            logits = scale * self.scores
+        if not np.isfinite(logits).all():
+            raise ValueError(f"scale must keep scale * scores finite, got scale={scale:g}")
+        p = softmax(logits)
+        for bar, text, logit_text, pi, z in zip(
+            self.bars, self.texts, self.logit_texts, p, logits, strict=True
+        ):
             bar.set_height(pi)
             text.set_y(pi)
             text.set_text(f"{pi:.3f}")
+            logit_text.set_text(f"logit {z:.3g}")
         self.probabilities = p
         self.entropy = float(entropy(p))
         readout = f"entropy H = {self.entropy:.3f} nats"
@@ -107,6 +113,29 @@ class SoftmaxBars:
             self.entropy_bar.set_width(self.entropy)
             self.entropy_text.set_text(readout)
         return p
+
+
+def _under_ticks(ax, k: int) -> list:
+    """One empty text under each of the ``k`` tick labels of ``ax`` (18 points below the axis)."""
+    below = ScaledTranslation(0, -18 / 72, ax.figure.dpi_scale_trans)
+    where = blended_transform_factory(ax.transData, ax.transAxes) + below
+    return [ax.text(i, 0, "", transform=where, ha="center", va="top") for i in range(k)]
+
+
+def _entropy_gauge(ax, k: int):
+    """A bar from 0 (certain) to ln k (uniform) and a readout above it: ``(bar, text)``."""
+    max_entropy = float(np.log(k))
+    bar = ax.barh([0], [0.0], height=0.6, color=ORANGE)[0]
+    ax.set_xlim(0, max_entropy * 1.02)
+    ax.set_ylim(-0.5, 0.5)
+    ax.set_yticks([])
+    ax.set_xticks([0, max_entropy], ["0\ncertain", f"ln {k} = {max_entropy:.2f}\nuniform"])
+    first, last = ax.get_xticklabels()
+    first.set_horizontalalignment("left")
+    last.set_horizontalalignment("right")
+    ax.set_xlabel("entropy (nats)")
+    text = ax.text(0, 1.06, "", transform=ax.transAxes, ha="left", va="bottom")
+    return bar, text
 
 
 def softmax_bars_figure(n_panels: int = 1, width: float = 5.0, height: float = 3.6):
@@ -137,31 +166,47 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     Parameters
     ----------
     others : sequence of float
-        The fixed scores of the other classes.
+        The fixed scores of the other classes (finite).
     x : array_like, optional
-        The sweep of the first score (default: -2 to 6, as in the notes).
+        The sweep of the first score, 1-D and finite (default: -2 to 6, as in the notes).
     mark : float or None
         Mark the probabilities at this ``x`` (default 3.0: the notes' example).
+
+    Examples
+    --------
+    >>> fig = softmax_graph(others=(1.0,), mark=0.0)
+    >>> [round(float(y), 3) for y in fig.axes[0].get_lines()[0].get_ydata()[:2]]
+    [0.047, 0.05]
     """
     others = as_float_array(others, "others")
-    if others.ndim != 1:
-        raise ValueError(f"others must be a 1-D list of scores, got shape {others.shape}")
+    if others.ndim != 1 or not np.isfinite(others).all():
+        raise ValueError(f"others must be a 1-D list of finite scores, got {others}")
     x = np.arange(-2.0, 6.0, 0.05) if x is None else as_float_array(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    if x.ndim != 1 or not np.isfinite(x).all():
+        raise ValueError(f"x must be a 1-D array of finite scores, got shape {x.shape}")
+    if mark is not None:
+        mark = check_finite(mark, "mark")
     scores = np.vstack([x, *(np.full_like(x, s) for s in others)])  # columns are samples
     probs = softmax(scores, axis=0)
     fig, ax = new_figure(6.0, 3.6)
     colors = [BLUE, ORANGE, GREEN, GREY]
+    styles = ["-", "--", "-.", (0, (5, 1, 1, 1, 1, 1))]  # told apart without colour too
     names = ["x", *(f"{s:g}" for s in others)]
     for i, (row, name) in enumerate(zip(probs, names, strict=True)):
-        ax.plot(x, row, color=colors[i % len(colors)], lw=2, label=f"class {i} (score {name})")
+        ax.plot(
+            x,
+            row,
+            color=colors[i % len(colors)],
+            ls=styles[i % len(styles)],
+            lw=2,
+            label=f"class {i} (score {name})",
+        )
     ax.plot(x, probs.sum(axis=0), color="black", lw=1, ls=":", label="sum = 1")
     if mark is not None:
         p = softmax(np.array([mark, *others]))
         ax.axvline(mark, color=GREY, lw=1, ls="--")
         for i, pi in enumerate(p):
-            ax.plot([mark], [pi], "o", color=colors[i % len(colors)])
+            ax.plot([mark], [pi], "os^D"[i % 4], color=colors[i % len(colors)])
             ax.annotate(
                 f"{pi:.3f}",
                 (mark, pi),
