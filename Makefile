@@ -37,17 +37,17 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest --nbval $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools notebooks
+	$(BIN)/ruff format --check src tests benchmarks tools
 
-## make notebooks: re-execute every notebook in place in a fresh kernel and normalize it.
-## Maintained tools do both jobs: nbclient's `jupyter execute` (one fresh kernel per
-## notebook), then nbstripout keeping outputs and counts but dropping volatile metadata.
+## make notebooks: re-execute every notebook in place in a fresh kernel and normalize it:
+## nbclient's `jupyter execute` (one fresh kernel per notebook), then
+## tools/normalize_notebooks.py (nbstripout's metadata list, and widget views dropped so
+## readers without a kernel see each widget's one-sentence text; outputs and counts stay).
 NB ?= notebooks/*.ipynb
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 --kernel_name=python3 $(NB)
-	$(BIN)/nbstripout --keep-output --keep-count \
-	  --extra-keys "metadata.language_info.version metadata.widgets cell.metadata.execution" $(NB)
+	$(BIN)/python tools/normalize_notebooks.py $(NB)
 
 ## make figures: regenerate imgs/ from the plotting code.
 figures: $(STAMP)

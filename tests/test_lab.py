@@ -106,7 +106,7 @@ def test_first_launch_opens_the_course_with_a_token(target, tmp_path):
 
         listing = json.loads(_get(f"{base}/api/contents?token={token}")[2])
         names = {item["name"] for item in listing["content"]}
-        assert {"src", "notebooks", "README.md"} <= names, f"the root is not the repository: {names}"
+        assert {"src", "notebooks", "README.md"} <= names, f"root is not the repository: {names}"
 
         status, _, body = _get(f"{base}{NEWS}?token={token}")
         assert status == 200, status
