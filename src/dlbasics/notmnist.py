@@ -7,18 +7,26 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from .letters import LETTERS, SIZE
 
 __all__ = ["load_notmnist"]
+
+# Pillow modes with 8 bits per channel (plus 1-bit); 16-bit grey would be clipped
+# by convert("L"), so it is skipped and reported instead.
+_EIGHT_BIT_MODES = frozenset({"1", "L", "LA", "P", "PA", "RGB", "RGBA", "RGBX", "CMYK"})
 
 
 def load_notmnist(folder):
     """Read the real notMNIST set from ``folder``/A ... ``folder``/J of 28x28 PNGs.
 
     Files are read in sorted order, letter by letter, so the result is
-    deterministic. Unreadable or wrongly sized files (the real set has a few) are
-    skipped and reported in one warning.
+    deterministic. Anything that is not a readable 8-bit 28x28 PNG file (the
+    real set has a few broken files; a folder may hold other files, links or
+    pipes) is skipped without being opened where its name or type already rules
+    it out, and every skip is counted, with its reason, in one warning. Colour
+    images are converted to grey by Pillow (ITU-R 601-2 luma).
 
     Parameters
     ----------
@@ -37,7 +45,8 @@ def load_notmnist(folder):
     FileNotFoundError
         If ``folder`` does not exist or is not a directory.
     ValueError
-        If a letter subfolder is missing, or no image could be read.
+        If a letter subfolder is missing, or holds no readable image (the
+        dataset would silently lose a class).
 
     Examples
     --------
@@ -45,19 +54,43 @@ def load_notmnist(folder):
     its ~18,700 images (and one warning naming the few unreadable files). The
     same layout in miniature, one letter image per class:
 
-    >>> import pathlib, tempfile, matplotlib.image
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
     >>> from dlbasics.letters import letters
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> for k, letter in enumerate(LETTERS):
     ...     (root / letter).mkdir()
-    ...     img = letters(1, seed=k)[0][0]
-    ...     matplotlib.image.imsave(root / letter / "a.png", img, cmap="gray", vmin=0, vmax=255)
+    ...     Image.fromarray(letters(1, seed=k)[0][0]).save(root / letter / "a.png")
     >>> images, labels = load_notmnist(root)
     >>> images.shape, labels.tolist()
     ((10, 28, 28), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
-    import matplotlib.image  # only needed here; keeps `import dlbasics.data` light
+    root = _check_folder(folder)
+    images, labels, empty = [], [], []
+    skipped: dict[str, list[str]] = {}  # reason -> files
+    for label, char in enumerate(LETTERS):
+        count = len(images)
+        for path in sorted((root / char).iterdir()):
+            image, reason = _read_image(path)
+            if reason:
+                skipped.setdefault(reason, []).append(f"{char}/{path.name}")
+            else:
+                images.append(image)
+                labels.append(label)
+        if len(images) == count:
+            empty.append(char)
+    if skipped:
+        warnings.warn(_skip_report(root, skipped), stacklevel=2)
+    if empty:
+        raise ValueError(
+            f"letter folder(s) {', '.join(empty)} of {str(root)!r} hold no readable "
+            f"{SIZE}x{SIZE} PNG image; every letter needs at least one"
+        )
+    return np.stack(images), np.array(labels, dtype=np.int64)
 
+
+def _check_folder(folder) -> Path:
+    """``folder`` as a Path to a directory with the subfolders A ... J, or raise."""
     if not isinstance(folder, (str, os.PathLike)):
         raise TypeError(f"folder must be a str or os.PathLike, got {type(folder).__name__}")
     root = Path(folder)
@@ -72,31 +105,32 @@ def load_notmnist(folder):
             f"folder {str(root)!r} lacks the letter subfolder(s) {', '.join(missing)}; "
             f"expected subfolders {', '.join(LETTERS)} of 28x28 PNG images"
         )
+    return root
 
-    images, labels, skipped = [], [], []
-    for label, char in enumerate(LETTERS):
-        for path in sorted(p for p in (root / char).iterdir() if p.suffix.lower() == ".png"):
-            try:
-                img = matplotlib.image.imread(path)
-            except Exception as err:  # Pillow raises many types for corrupt files
-                skipped.append(f"{char}/{path.name} ({type(err).__name__})")
-                continue
-            if img.ndim == 3:  # grey+alpha: take grey; RGB(A): average the colours
-                img = img[..., 0] if img.shape[-1] <= 2 else img[..., :3].mean(axis=-1)
-            if img.shape != (SIZE, SIZE):
-                skipped.append(f"{char}/{path.name} (shape {img.shape})")
-                continue
-            if np.issubdtype(img.dtype, np.floating):  # PNGs load as float in [0, 1]
-                img = np.round(np.clip(img, 0, 1) * 255)
-            images.append(img.astype(np.uint8))
-            labels.append(label)
-    if skipped:
-        examples = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
-        warnings.warn(
-            f"load_notmnist skipped {len(skipped)} unreadable or non-{SIZE}x{SIZE} "
-            f"file(s) in {str(root)!r}: {examples}",
-            stacklevel=2,
-        )
-    if not images:
-        raise ValueError(f"folder {str(root)!r} holds no readable {SIZE}x{SIZE} PNG images")
-    return np.stack(images), np.array(labels, dtype=np.int64)
+
+def _read_image(path: Path) -> tuple[np.ndarray | None, str | None]:
+    """The image at ``path`` as uint8 (SIZE, SIZE), or None and why it was skipped."""
+    # Checked before opening: opening a FIFO (named pipe) would wait forever.
+    if not path.is_file():
+        return None, "not a regular file"
+    if path.suffix.lower() != ".png":
+        return None, "not a .png file"
+    try:
+        with Image.open(path) as img:  # reads the header only, so the size check is cheap
+            if img.size != (SIZE, SIZE):
+                return None, f"not {SIZE}x{SIZE}"
+            if img.mode not in _EIGHT_BIT_MODES:
+                return None, "not 8-bit"
+            return np.asarray(img.convert("L")), None
+    except Exception:  # Pillow raises many types for corrupt files; each is reported
+        return None, "unreadable"
+
+
+def _skip_report(root: Path, skipped: dict[str, list[str]]) -> str:
+    """One line per reason: how many files, and the first few of them."""
+    total = sum(len(files) for files in skipped.values())
+    parts = [
+        f"{len(files)} {reason} ({', '.join(files[:3])}{', ...' if len(files) > 3 else ''})"
+        for reason, files in skipped.items()
+    ]
+    return f"load_notmnist skipped {total} file(s) in {str(root)!r}: " + "; ".join(parts)
