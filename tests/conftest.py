@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-# `import widget_harness` from any test module (and the benchmarks), however pytest imports them.
+# `import widget_harness` from any test module (and the benchmarks), however pytest imports
+# them; `import normalize_notebooks` from tools/.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 from widget_harness import chromium_missing, launch_chromium  # noqa: E402
 

@@ -8,16 +8,13 @@ which command fixes it.
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from normalize_notebooks import normalize  # tools/, on the path via conftest.py
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
-sys.path.insert(0, str(REPO / "tools"))
-from normalize_notebooks import normalize  # noqa: E402
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 FIX = "If you changed the notebook on purpose, run `make notebooks` (re-execute and normalize)."
 EXPECTED = [
