@@ -1,8 +1,10 @@
-"""How fast does dlbasics.data.letters generate images? Prints a small table.
+"""How fast does dlbasics.letters.letters generate images? Prints a small table.
 
 Run with ``python benchmarks/bench_letters.py``. "cold" clears the cached glyph
-templates before every repeat, so it includes rendering ~230 glyphs with FreeType;
+templates before every repeat, so it includes rendering ~230 glyphs with Pillow;
 "warm" is every later call in the same process. Target: 20,000 images in <= 1 s warm.
+Measured here (2 shared cores): 20,000 warm in 0.13-0.16 s (125,000-150,000 images/s), from
+0.21 s (95,000 images/s) with the FT2Font renderer and one-pass jitter it replaced.
 """
 
 from __future__ import annotations

@@ -188,7 +188,7 @@ def _templates() -> np.ndarray:
     """Every glyph of every font in every stroke weight.
 
     Returns read-only uint8 of shape (fonts, letters, weights, _T, _T). Cached:
-    rendering ~230 glyphs takes about a tenth of a second.
+    rendering and filtering ~230 glyphs takes a few tenths of a second.
     """
     folder = Path(get_data_path(), "fonts", "ttf")
     out = np.empty((len(_ALL_FONTS), len(LETTERS), _N_WEIGHTS, _T, _T), np.uint8)
@@ -217,19 +217,17 @@ def _sample_points(jitter: _Jitter) -> tuple[np.ndarray, np.ndarray]:
     sx = _UP / (jitter.scale * np.sqrt(jitter.aspect))
     sy = _UP * np.sqrt(jitter.aspect) / jitter.scale
     cos, sin = np.cos(jitter.rotation), np.sin(jitter.rotation)
-    m = [
-        [sx * (cos + jitter.shear * sin), sx * (sin - jitter.shear * cos)],
-        [-sy * sin, sy * cos],
-    ]
-    m = [[entry[:, None, None] for entry in row] for row in m]
+    a, b = sx * (cos + jitter.shear * sin), sx * (sin - jitter.shear * cos)  # M = [[a, b],
+    c, d = -sy * sin, sy * cos  #                                                 [c, d]]
+    a, b, c, d = (entry[:, None, None] for entry in (a, b, c, d))
     # Output pixel centres relative to the image centre, as a row (x) and a column
     # (y) per image: the (m, SIZE, SIZE) grid only appears in the final broadcast add.
     grid = np.arange(SIZE, dtype=np.float32) - (SIZE - 1) / 2
     x = grid[None, None, :] - jitter.shift_x[:, None, None]
     y = grid[None, :, None] - jitter.shift_y[:, None, None]
     centre = (_T - 1) / 2 + 0.5  # +0.5: rounding down then picks the nearest pixel
-    cols = (m[0][0] * x + centre) + m[0][1] * y
-    rows = (m[1][0] * x + centre) + m[1][1] * y
+    cols = (a * x + centre) + b * y
+    rows = (c * x + centre) + d * y
     return rows, cols
 
 
