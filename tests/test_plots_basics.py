@@ -137,6 +137,8 @@ HOSTILE = [
     (plots.softmax_graph, {"mark": np.nan}, ValueError, "^mark must"),
     (plots.softmax_graph, {"mark": True}, TypeError, "^mark must"),
     (plots.softmax_bars_at, {"scales": ()}, ValueError, "scales"),
+    (plots.softmax_bars_at, {"scales": None}, TypeError, "scales"),
+    (plots.softmax_bars_at, {"scales": range(10**6)}, ValueError, "scales must hold 1 to 12"),
     (plots.softmax_bars_at, {"scales": (1e308,)}, ValueError, "scale"),
     (plots.softmax_bars_at, {"scales": ("a",)}, TypeError, "scale"),
     (plots.pipeline_diagram, {"logits": [1.0]}, ValueError, "logits"),
@@ -145,12 +147,14 @@ HOSTILE = [
     (plots.pipeline_diagram, {"label": 3}, ValueError, "label"),
     (plots.pipeline_diagram, {"label": 0.5}, TypeError, "label"),
     (plots.true_class_loss_at, {"ps": ()}, ValueError, "ps"),
+    (plots.true_class_loss_at, {"ps": 0.5}, TypeError, "ps"),
     (plots.true_class_loss_at, {"ps": (np.nan,)}, ValueError, "p must"),
     (plots.true_class_loss_at, {"n_classes": 10**9}, ValueError, "n_classes"),
     (plots.spacing_figure, {"step": "a"}, TypeError, "step"),
     (plots.spacing_figure, {"step": 0.0}, ValueError, "step"),
     (plots.descent_paths_figure, {"panels": []}, ValueError, "panels"),
     (plots.descent_paths_figure, {"panels": [(1, 2)]}, ValueError, "panels"),
+    (plots.descent_paths_figure, {"panels": None}, TypeError, "panels"),
     (plots.pixels_figure, {"image": np.zeros((2, 2))}, ValueError, "image"),
 ]
 

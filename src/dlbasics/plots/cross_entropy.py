@@ -10,7 +10,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .._validation import as_float_array, check_positive_int, check_real
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure, stacked_panels
+from .base import BLUE, GREY, ORANGE, new_figure, panel_values, stacked_panels
 
 LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREY = "#cfe2f3", "#fde0c5", "#e6e6e6"
 STAGE_X, STAGE_Y = (0.8, 2.9, 5.0, 7.1, 9.2), 2.0  # the five boxes of the pipeline, left to right
@@ -151,6 +151,13 @@ class TrueClassLoss:
         The predicted distribution drawn in ``bars_ax``.
     animated : list
         The artists that ``update`` changes (the axes limits stay fixed).
+
+    Examples
+    --------
+    >>> fig, (bars_ax,), (curve_ax,) = true_class_loss_figure()
+    >>> plot = TrueClassLoss(curve_ax, 0.5, n_classes=3, bars_ax=bars_ax)
+    >>> round(plot.loss, 4), plot.probabilities.tolist()
+    (0.6931, [0.5, 0.25, 0.25])
     """
 
     Y_MAX = 5.0
@@ -231,15 +238,28 @@ class TrueClassLoss:
 
 
 def true_class_loss_figure(n_panels: int = 1, width: float = 5.0, height: float = 5.0):
-    """Return ``(fig, bar_axes, curve_axes)``: distributions over the loss curve, per panel."""
+    """Return ``(fig, bar_axes, curve_axes)``: distributions over the loss curve, per panel.
+
+    Examples
+    --------
+    >>> fig, bar_axes, curve_axes = true_class_loss_figure(3, 11.4, 5.0)
+    >>> len(fig.axes)
+    6
+    """
     return stacked_panels(n_panels, width, height, [2, 3])
 
 
 def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:
-    """Static twin of the true-class probability slider: :class:`TrueClassLoss` at a few ``p``."""
-    ps = list(ps)
-    if not ps:
-        raise ValueError("ps must hold at least one probability")
+    """Static twin of the true-class probability slider: :class:`TrueClassLoss` at a few ``p``.
+
+    One column per ``p`` (1 to 12), each in (0, 1].
+
+    Examples
+    --------
+    >>> len(true_class_loss_at(ps=(0.9, 0.1)).axes)  # bars over curve, twice
+    4
+    """
+    ps = panel_values(ps, "ps", "probabilities")
     fig, bar_axes, curve_axes = true_class_loss_figure(len(ps), 3.8 * len(ps), 5.0)
     for bax, cax, p in zip(bar_axes, curve_axes, ps, strict=True):
         TrueClassLoss(cax, p, n_classes, bars_ax=bax)

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
-from .base import BLUE, GREY, ORANGE, new_figure
+from .base import BLUE, GREY, ORANGE, new_figure, panel_values
 
 
 def spacing_figure(step: float = 1e-6) -> Figure:
@@ -143,8 +143,8 @@ def descent_paths_figure(panels) -> Figure:
     >>> len(descent_paths_figure([(problem, path, "round")]).axes)
     1
     """
-    panels = list(panels)
-    if not panels or any(not isinstance(p, tuple) or len(p) not in (3, 4) for p in panels):
+    panels = panel_values(panels, "panels", "(problem, path, title) tuples")
+    if any(not isinstance(p, tuple) or len(p) not in (3, 4) for p in panels):
         raise ValueError(
             "panels must be a non-empty list of (problem, path, title) or "
             f"(problem, path, title, axis_names) tuples, got {panels!r:.200}"
@@ -160,6 +160,12 @@ def pixels_figure(image) -> Figure:
 
     The last panel plots the middle row of each, so the jump of the wrapped
     version is plain to see.
+
+    Examples
+    --------
+    >>> fig = pixels_figure(np.array([[0, 100, 200, 255]] * 3, dtype=np.uint8))
+    >>> fig.axes[1].get_images()[0].get_array()[0].tolist()  # 0 - 128 wrapped to 128
+    [128, 228, 72, 127]
     """
     image = np.asarray(image)
     if image.dtype != np.uint8 or image.ndim != 2:

@@ -9,7 +9,7 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from .._validation import as_float_array, check_real
 from ..cross_entropy import entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, check_finite, new_figure, stacked_panels
+from .base import BLUE, GREY, ORANGE, check_finite, new_figure, panel_values, stacked_panels
 
 GREEN = "#2ca02c"
 
@@ -55,6 +55,15 @@ class SoftmaxBars:
         Their entropy in nats.
     animated : list
         The artists that ``update`` changes (the axes limits stay fixed).
+
+    Examples
+    --------
+    >>> fig, (ax,), (entropy_ax,) = softmax_bars_figure()
+    >>> bars = SoftmaxBars(ax, [3.0, 1.0, 0.2], 0.1, entropy_ax=entropy_ax)
+    >>> [t.get_text() for t in bars.logit_texts]
+    ['logit 0.3', 'logit 0.1', 'logit 0.02']
+    >>> round(bars.entropy, 3)
+    1.091
     """
 
     def __init__(
@@ -139,18 +148,29 @@ def _entropy_gauge(ax, k: int):
 
 
 def softmax_bars_figure(n_panels: int = 1, width: float = 5.0, height: float = 3.6):
-    """Return ``(fig, bar_axes, entropy_axes)``: a bar chart over an entropy gauge, per panel."""
+    """Return ``(fig, bar_axes, entropy_axes)``: a bar chart over an entropy gauge, per panel.
+
+    Examples
+    --------
+    >>> fig, bar_axes, entropy_axes = softmax_bars_figure(2, 7.2, 3.6)
+    >>> len(bar_axes), len(entropy_axes)
+    (2, 2)
+    """
     return stacked_panels(n_panels, width, height, [5, 1])
 
 
 def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
     """Static twin of the logits-scale slider: :class:`SoftmaxBars` at a few scales.
 
-    One column per scale: the bars, and the entropy gauge under them.
+    One column per scale (1 to 12): the bars, and the entropy gauge under them.
+
+    Examples
+    --------
+    >>> fig = softmax_bars_at(scales=(0.1, 10.0))
+    >>> [ax.get_title() for ax in fig.axes if ax.get_title()]
+    ['logits × 0.1', 'logits × 10']
     """
-    scales = list(scales)
-    if not scales:
-        raise ValueError("scales must hold at least one scale")
+    scales = panel_values(scales, "scales", "scales")
     fig, bar_axes, entropy_axes = softmax_bars_figure(len(scales), 3.6 * len(scales), 3.6)
     for ax, eax, scale in zip(bar_axes, entropy_axes, scales, strict=True):
         SoftmaxBars(ax, scores, scale, entropy_ax=eax)
