@@ -37,8 +37,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest --nbval $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks tools notebooks
-	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check conftest.py src tests benchmarks tools notebooks
+	$(BIN)/ruff format --check conftest.py src tests benchmarks tools
 
 ## make notebooks: re-execute every notebook in place in a fresh kernel and normalize it:
 ## nbclient's `jupyter execute` (one fresh kernel per notebook), then
