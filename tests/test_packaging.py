@@ -1,4 +1,4 @@
-"""The set-up files agree with each other: pip and conda lists, CI entry points, README."""
+"""The set-up files agree: the conda learner environment is pyproject's runtime set; CI."""
 
 import re
 import sys
@@ -22,53 +22,31 @@ def _pyproject():
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
-def test_environment_yml_lists_the_same_packages_as_pyproject():
-    project = _pyproject()["project"]
-    pip_side = {_name(r) for r in project["dependencies"]}
-    for extra in project["optional-dependencies"].values():
-        pip_side |= {_name(r) for r in extra}
+def _conda_packages() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda_side = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
-    conda_side -= {"python", "pip"}
-    assert pip_side == conda_side, (
-        f"only in pyproject: {sorted(pip_side - conda_side)}; "
-        f"only in environment.yml: {sorted(conda_side - pip_side)}"
-    )
     assert "conda-forge" in env["channels"]
     pip_block = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip_block
+    assert pip_block == ["-e ."], "environment.yml installs the course package, nothing else"
+    return {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
+
+
+def test_environment_yml_is_exactly_the_runtime_dependencies():
+    runtime = {_name(r): r for r in _pyproject()["project"]["dependencies"]}
+    conda = _conda_packages()
+    conda.pop("pip")
+    assert conda.pop("python") == "python" + _pyproject()["project"]["requires-python"]
+    assert set(conda) == set(runtime), (
+        f"only in pyproject's dependencies: {sorted(set(runtime) - set(conda))}; "
+        f"only in environment.yml: {sorted(set(conda) - set(runtime))} "
+        "(test and browser tools belong in pyproject's extras)"
+    )
+    for name, requirement in runtime.items():
+        assert _specifier(conda[name]) == _specifier(requirement), (conda[name], requirement)
 
 
 def _specifier(requirement: str) -> str:
     """The version part of a requirement, without spaces or environment marker."""
     return requirement.split(";")[0].replace(" ", "")[len(_name(requirement)) :]
-
-
-def test_versions_agree_too():
-    project = _pyproject()["project"]
-    requirements = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        requirements += extra
-    pins = {_name(r): _specifier(r) for r in requirements}
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    for dep in env["dependencies"]:
-        if isinstance(dep, str) and _name(dep) in pins:
-            assert _specifier(dep) == pins[_name(dep)], dep
-
-
-def test_runtime_dependencies_are_the_course_packages():
-    names = {_name(r) for r in _pyproject()["project"]["dependencies"]}
-    course = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "nbval"}
-    assert names == course | {"threadpoolctl"}
-
-
-def test_ci_entry_calls_the_readme_test_command():
-    run = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in run
-    assert "DLBASICS_REQUIRE_BROWSER=1" in run
-    assert "playwright install" not in run
-    readme = (ROOT / "README.md").read_text()
-    assert "make lab" in readme and "make test" in readme
 
 
 def test_github_workflow_runs_the_same_test_command():
@@ -79,13 +57,6 @@ def test_github_workflow_runs_the_same_test_command():
     assert set(jobs["make-test"]["strategy"]["matrix"]["python-version"]) == {"3.10", "3.13"}
     conda_steps = jobs["conda"]["steps"]
     assert any(s.get("with", {}).get("environment-file") == "environment.yml" for s in conda_steps)
-    assert any("pytest" in s.get("run", "") for s in conda_steps)
-
-
-def test_makefile_has_the_two_commands_and_keeps_token_auth():
-    makefile = (ROOT / "Makefile").read_text()
-    for target in ("lab:", "test:", "notebooks:", "figures:"):
-        assert re.search(rf"^{target}", makefile, re.M), target
-    lab_recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
-    assert "token" not in lab_recipe.lower() and "password" not in lab_recipe.lower()
-    assert "--nbval" in makefile and "--nbval-lax" not in makefile
+    runs = [s.get("run", "") for s in conda_steps]
+    installs = next(i for i, run in enumerate(runs) if '-e ".[test]"' in run)
+    assert installs < next(i for i, run in enumerate(runs) if "pytest" in run)
