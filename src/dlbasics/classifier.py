@@ -568,7 +568,8 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
     """
     if not isinstance(model, LogisticClassifier):
         raise TypeError(
-            f"model must be a LogisticClassifier (initialized or fitted), got {type(model).__name__}"
+            "model must be a LogisticClassifier (initialized or fitted), "
+            f"got {type(model).__name__}"
         )
     model._check_fitted()
     X = as_float_array(X, "X")
