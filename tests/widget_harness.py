@@ -275,14 +275,32 @@ LAB_SETTINGS = {
 }
 
 
+# Per app: its module, its config section, and the URL that opens a notebook.
+APPS = {
+    "lab": ("jupyterlab", "LabApp", "/lab/tree/{name}?reset"),  # ?reset: no tabs from earlier
+    "notebook": ("notebook", "JupyterNotebookApp", "/notebooks/{name}"),  # Notebook 7
+}
+
+
 class JupyterLab:
-    """A token-less JupyterLab on 127.0.0.1 serving a copy of ``notebooks``; for tests only.
+    """A token-less JupyterLab (or Notebook 7, ``app="notebook"``) on 127.0.0.1 serving a copy
+    of ``notebooks``; for tests only.
 
     Its config, data, runtime and settings directories live under ``workdir``, so
     nothing of the user's Jupyter setup leaks in or gets written.
     """
 
-    def __init__(self, notebooks: Path, workdir: Path, extra_files: dict[str, str] | None = None):
+    def __init__(
+        self,
+        notebooks: Path,
+        workdir: Path,
+        extra_files: dict[str, str] | None = None,
+        app: str = "lab",
+    ):
+        if app not in APPS:
+            raise ValueError(f"app must be one of {sorted(APPS)}, got {app!r}")
+        module, section, self._notebook_url = APPS[app]
+        self.app = app
         self.workdir = Path(workdir)
         self.root = self.workdir / "notebooks"
         shutil.copytree(notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -303,7 +321,7 @@ class JupyterLab:
             IPYTHONDIR=str(self.workdir / "ipython"),
         )
         cmd = [
-            sys.executable, "-m", "jupyterlab",
+            sys.executable, "-m", module,
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -312,9 +330,9 @@ class JupyterLab:
             "--ServerApp.password=",
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={self.root}",
-            f"--LabApp.user_settings_dir={settings}",
-            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
-            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: to see the kernel's state
+            f"--{section}.user_settings_dir={settings}",
+            f"--{section}.workspaces_dir={self.workdir / 'workspaces'}",
+            f"--{section}.expose_app_in_browser=True",  # window.jupyterapp: the kernel's state
             "--allow-root",
         ]  # fmt: skip
         self.log_path = self.workdir / "jupyterlab.log"
@@ -340,6 +358,9 @@ class JupyterLab:
             except (OSError, urllib.error.URLError):
                 time.sleep(0.25)
         raise TimeoutError(f"JupyterLab did not answer within {timeout} s:\n{self.log()}")
+
+    def notebook_url(self, name: str) -> str:
+        return self.url + self._notebook_url.format(name=name)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -422,13 +443,13 @@ _CODE_CELLS_JS = (
 
 
 class LabNotebook:
-    """A notebook open in JupyterLab, all its cells run, and the slider in its widget cell."""
+    """A notebook open in JupyterLab or Notebook 7, all its cells run, and the slider in its
+    widget cell."""
 
     def __init__(self, page, lab: JupyterLab, name: str, cell_index: int, timeout_ms: int = 60_000):
         self.page, self.name, self.timeout = page, name, timeout_ms
         page.set_default_timeout(timeout_ms)
-        # ?reset: a fresh workspace, so tabs opened by an earlier test don't come back.
-        page.goto(f"{lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        page.goto(lab.notebook_url(name), wait_until="domcontentloaded")
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
         notebook.locator(".jp-Cell").first.wait_for(timeout=timeout_ms)
         self.wait_for_kernel_idle()
@@ -458,7 +479,7 @@ class LabNotebook:
 
     def _menu(self, menu: str, item: str) -> None:
         page = self.page
-        page.locator("#jp-MainMenu .lm-MenuBar-item", has_text=menu).first.click()
+        page.locator(".lm-MenuBar .lm-MenuBar-item", has_text=menu).first.click()
         label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$"))
         page.locator(".lm-Menu-item", has=label).click()
 
