@@ -7,7 +7,7 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab notebook test lint unit nbval notebooks figures bench clean
+.PHONY: lab notebook test lint notebooks figures bench student clean
 
 # Re-install only when pyproject.toml changes (the stamp is older than it).
 $(STAMP): pyproject.toml
@@ -61,6 +61,10 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## make student: the student edition in build/student/ (solution cells removed, outputs cleared).
+student: $(STAMP)
+	$(BIN)/python -m dlbasics.student build/student
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
