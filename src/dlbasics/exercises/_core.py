@@ -216,5 +216,12 @@ def as_number(answer, what: str) -> float:
     return float(np.asarray(answer).ravel()[0])
 
 
+def reject_known_wrong(value: float, known, rtol: float = 1e-3, atol: float = 0.0) -> None:
+    """Raise a Mistake giving the reason of the first ``(wrong, why)`` that ``value`` matches."""
+    for wrong, why in known:
+        if np.isclose(value, wrong, rtol=rtol, atol=atol):
+            raise Mistake(f"you answered {value:.6g}: {why}.")
+
+
 def warned_suffix(warned: str) -> str:
     return f" (numpy warned: {warned})" if warned else ""

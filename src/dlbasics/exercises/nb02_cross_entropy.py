@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..cross_entropy import cross_entropy_from_logits as _ce
-from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, show
+from ._core import (
+    Exercise,
+    Mistake,
+    as_array,
+    as_number,
+    call,
+    function_answer,
+    reject_known_wrong,
+    show,
+)
 from ._core import warned_suffix as _w
 
 
@@ -26,9 +35,7 @@ def _diagnose_untrained(answer) -> None:
         (5 * ln10, "that is the sum over the 5 samples; the training loss is their mean"),
         (10 * ln10, "that sums over the classes; only the true class's -log S counts"),
     ]
-    for wrong, why in known:
-        if np.isclose(value, wrong, rtol=1e-3):
-            raise Mistake(f"you answered {value:.4g}: {why}.")
+    reject_known_wrong(value, known)
     raise Mistake(
         f"{value:.4g} is not it: with all-zero weights every logit is equal, so what "
         "probability does softmax give each class, and what is -log of it?"

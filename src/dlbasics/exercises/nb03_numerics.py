@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..numerics import add_repeatedly
-from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, show
+from ._core import (
+    Exercise,
+    Mistake,
+    as_array,
+    as_number,
+    call,
+    function_answer,
+    reject_known_wrong,
+    show,
+)
 from ._core import warned_suffix as _w
 
 
@@ -35,9 +44,7 @@ def _diagnose_round_off(answer) -> None:
         ),
         (0.0, "2e-7 is more than half a gap (2**-23), so every addition moves the sum"),
     ]
-    for wrong, why in known:
-        if np.isclose(value, wrong, rtol=1e-9, atol=1e-300):
-            raise Mistake(f"you answered {value!r}: {why}.")
+    reject_known_wrong(value, known, rtol=1e-9, atol=1e-300)
     if np.isclose(value, round_off_prediction(), rtol=1e-3):
         raise Mistake(
             f"{value!r} is close but not exact: it is a whole number of gaps, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Exercise, Mistake, as_array, as_number, call, function_answer
+from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, reject_known_wrong
 from ._core import warned_suffix as _w
 
 
@@ -27,9 +27,7 @@ def _diagnose_logit_std(answer) -> None:
         ),
         (0.01, "that is the std of one weight; each logit adds up many of them, weighted by x"),
     ]
-    for wrong, why in known:
-        if np.isclose(value, wrong, rtol=1e-3):
-            raise Mistake(f"you answered {value:.4g}: {why}.")
+    reject_known_wrong(value, known)
     raise Mistake(
         f"{value:.4g} is not it: z_k = sum_i x_i W_ik adds independent terms of "
         "variance sigma^2 x_i^2 - what is the std of the sum?"
