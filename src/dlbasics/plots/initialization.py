@@ -195,8 +195,12 @@ class InitialPredictions:
             annotation_clip=False,
         )
         self.status.set_in_layout(False)
-        (self.loss_marker,) = self.ax_loss.plot([], [], "o", color=ORANGE, ms=8)
-        (self.entropy_marker,) = self.ax_entropy.plot([], [], "o", color=ORANGE, ms=8)
+        # Not clipped: at the ends of the sigma range (and at entropy 0) a marker sits on the
+        # axes' edge, and a clipped one shows only half.
+        (self.loss_marker,) = self.ax_loss.plot([], [], "o", color=ORANGE, ms=8, clip_on=False)
+        (self.entropy_marker,) = self.ax_entropy.plot(
+            [], [], "o", color=ORANGE, ms=8, clip_on=False
+        )
         self.loss_vline = self.ax_loss.axvline(self.sigma_range[0], color=ORANGE, lw=1)
         self.entropy_vline = self.ax_entropy.axvline(self.sigma_range[0], color=ORANGE, lw=1)
 
@@ -318,24 +322,27 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     axes[0, 0].set_title("input x")
     axes[0, 0].axis("off")
     axes[1, 0].axis("off")
-    x_max = 3.5 * max(sigmas)
-    grid = np.linspace(-x_max, x_max, 401)
     for col, sigma in enumerate(sigmas, start=1):
         top, bottom = axes[0, col], axes[1, col]
+        # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
+        # The tick labels carry the scale; the shape is the same Gaussian.
+        x_max = 3.5 * sigma
+        grid = np.linspace(-x_max, x_max, 401)
         weights = (sigma * W1).ravel()
         top.hist(
             weights,
-            bins=np.linspace(-x_max, x_max, 61),
+            bins=np.linspace(-x_max, x_max, 41),
             density=True,
             color=BLUE,
-            alpha=0.5,
+            alpha=0.4,
             label="drawn weights",
         )
-        top.plot(grid, _normal_pdf(grid, sigma), color=BLUE, label=f"N(0, {sigma:g}²)")
+        top.plot(grid, _normal_pdf(grid, sigma), color="black", lw=1.5, label=f"N(0, {sigma:g}²)")
         top.set_xlim(-x_max, x_max)
+        top.set_ylim(0, 1.6 * _normal_pdf(0.0, sigma))  # headroom: the legend sits above the bell
         top.set_yticks([])
-        top.set_xlabel("weight value")
-        top.legend(loc="upper left", fontsize="small")
+        top.set_xlabel("weight value (each panel on its own scale)")
+        top.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
         )
