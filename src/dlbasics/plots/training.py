@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from .._validation import as_float_array, check_positive_int
 from ..classifier import HISTORY_KEYS, confusion_counts
@@ -335,13 +336,20 @@ def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
     if log_scale:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter("{x:.3g}")  # 0.6, 2, 4 rather than 6 x 10^-1
-        ax.yaxis.set_minor_formatter("{x:.3g}")
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda x, _: _minor_log_label(ax, x)))
     ax.set_xlabel("epoch")
     ax.set_ylabel("cross-entropy loss")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small", ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     return fig
+
+
+def _minor_log_label(ax, x: float) -> str:
+    """Label every minor tick of a log axis spanning one decade, only 2s and 5s of a wider one."""
+    low, high = ax.get_ylim()
+    mantissa = round(x / 10 ** np.floor(np.log10(x) + 1e-9))
+    return f"{x:.3g}" if high / low <= 10 or mantissa in (2, 5) else ""
 
 
 def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
@@ -386,7 +394,10 @@ def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> 
 
     A logit is ``x @ W[:, k]``, a pixel-by-pixel match of the image with column
     ``k``: red pixels vote for the letter where the image is bright, blue ones
-    against. The colour scale is symmetric about 0 (a diverging colormap).
+    against. The colour scale is symmetric about 0 (a diverging colormap). In
+    greyscale red and blue look alike, so outlines carry the sign too: solid
+    around weights above ``+limit / 3``, dashed around those below ``-limit / 3``
+    (``limit`` the largest ``|weight|``), marked on the colorbar as well.
     """
     W = as_float_array(W, "W")
     names = list(class_names)
@@ -404,7 +415,18 @@ def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> 
         ax.set_axis_off()
         if k >= len(names):
             continue
-        image = ax.imshow(W[:, k].reshape(image_shape), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        template = W[:, k].reshape(image_shape)
+        image = ax.imshow(template, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for level, ls in ((-limit / 3, "--"), (limit / 3, "-")):  # the sign without colour
+            if (template < level).any() if level < 0 else (template > level).any():
+                ax.contour(template, levels=[level], colors="k", linewidths=0.6, linestyles=ls)
         ax.set_title(names[k])
-    fig.colorbar(image, ax=axes.ravel().tolist(), label="weight", shrink=0.8)
+    bar = fig.colorbar(
+        image,
+        ax=axes.ravel().tolist(),
+        label="weight: + votes for the letter, \u2212 against\n(outlined: solid +, dashed \u2212)",
+        shrink=0.8,
+    )
+    for level, ls in ((-limit / 3, "--"), (limit / 3, "-")):
+        bar.ax.axhline(level, color="k", lw=0.8, ls=ls)
     return fig
