@@ -399,7 +399,7 @@ class LogisticClassifier:
             :func:`dlbasics.normalize_pixels`: letter images are mostly dark
             background, so those inputs have a mean near -0.6, not 0, and a
             larger step makes the loss oscillate. Inputs with zero mean (subtract
-            the training mean) train well with steps ten times larger.
+            the training mean) take larger steps smoothly (notebook 05 measures it).
         batch_size : int or None, default None
             None: full-batch gradient descent, one step per epoch. An int:
             mini-batch SGD; every epoch visits the samples in a new random
