@@ -341,7 +341,7 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
         top.set_xlim(-x_max, x_max)
         top.set_ylim(0, 1.6 * _normal_pdf(0.0, sigma))  # headroom: the legend sits above the bell
         top.set_yticks([])
-        top.set_xlabel("weight value (each panel on its own scale)")
+        top.set_xlabel("weight value (own scale)")
         top.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
