@@ -6,6 +6,7 @@ widget views) never fails them; tests/test_save_safe.py proves it. Every failure
 which command fixes it.
 """
 
+import html
 import json
 import re
 from pathlib import Path
@@ -183,3 +184,22 @@ def test_stored_json_is_normalized(name):
     raw = json.loads((NOTEBOOKS / name).read_text())
     assert raw["nbformat"] == 4
     assert all("id" in cell for cell in raw["cells"])
+
+
+@pytest.mark.parametrize("name", ["01_softmax.ipynb", "05_training_the_classifier.ipynb"])
+def test_html_export_shows_a_sentence_where_each_widget_stands(name):
+    # What GitHub, nbviewer and `jupyter nbconvert --to html` show a reader without a kernel.
+    from nbconvert import HTMLExporter
+
+    raw = nbformat.read(NOTEBOOKS / name, as_version=4)
+    sentences = [
+        text.strip()
+        for cell in _code_cells(raw)
+        if IGNORE_TAG in _tags(cell)
+        for text in _texts(cell)
+    ]
+    assert sentences, f"{name} stores no widget sentence"
+    page, _ = HTMLExporter().from_notebook_node(raw)
+    for sentence in sentences:
+        assert html.escape(sentence, quote=False) in page, sentence
+    assert "VBox(" not in page and "Image(value=b" not in page, f"a widget repr in {name}"

@@ -442,27 +442,16 @@ _CODE_CELLS_JS = (
 )
 
 
-class LabNotebook:
-    """A notebook open in JupyterLab or Notebook 7, all its cells run, and the slider in its
-    widget cell."""
+class OpenNotebook:
+    """A notebook open in JupyterLab or Notebook 7, its kernel started and idle."""
 
-    def __init__(self, page, lab: JupyterLab, name: str, cell_index: int, timeout_ms: int = 60_000):
+    def __init__(self, page, lab: JupyterLab, name: str, timeout_ms: int = 60_000):
         self.page, self.name, self.timeout = page, name, timeout_ms
         page.set_default_timeout(timeout_ms)
         page.goto(lab.notebook_url(name), wait_until="domcontentloaded")
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-        notebook.locator(".jp-Cell").first.wait_for(timeout=timeout_ms)
+        self.notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        self.notebook.locator(".jp-Cell").first.wait_for(timeout=timeout_ms)
         self.wait_for_kernel_idle()
-        self.run_all_cells()
-        self.cell = notebook.locator(".jp-Cell").nth(cell_index)
-        self.cell.scroll_into_view_if_needed()
-        self.slider = self.cell.locator(".jupyter-widgets .widget-slider").first
-        self.handle = self.cell.locator(".noUi-handle").first
-        self.readout = self.cell.locator(".widget-readout").first
-        self.image = self.cell.locator(".jupyter-widgets img").last
-        for part in (self.slider, self.handle, self.readout, self.image):
-            part.wait_for(state="visible", timeout=timeout_ms)
-        self.cell.locator(".jp-OutputArea").first.evaluate(_WATCH_JS)
 
     def wait_for_kernel_idle(self) -> None:
         """Wait until the notebook's kernel is connected and idle (started, nothing running)."""
@@ -511,6 +500,24 @@ class LabNotebook:
         if state["error"]:
             raise AssertionError(f"{self.name}: a cell failed in the browser: {state['error']}")
 
+
+class LabNotebook(OpenNotebook):
+    """A notebook open in JupyterLab or Notebook 7, all its cells run, and the slider in its
+    widget cell."""
+
+    def __init__(self, page, lab: JupyterLab, name: str, cell_index: int, timeout_ms: int = 60_000):
+        super().__init__(page, lab, name, timeout_ms)
+        self.run_all_cells()
+        self.cell = self.notebook.locator(".jp-Cell").nth(cell_index)
+        self.cell.scroll_into_view_if_needed()
+        self.slider = self.cell.locator(".jupyter-widgets .widget-slider").first
+        self.handle = self.cell.locator(".noUi-handle").first
+        self.readout = self.cell.locator(".widget-readout").first
+        self.image = self.cell.locator(".jupyter-widgets img").last
+        for part in (self.slider, self.handle, self.readout, self.image):
+            part.wait_for(state="visible", timeout=timeout_ms)
+        self.cell.locator(".jp-OutputArea").first.evaluate(_WATCH_JS)
+
     def image_changes(self) -> int:
         return self.page.evaluate("() => window.__sliderWatch.changes.length")
 
@@ -551,6 +558,8 @@ class LabNotebook:
 
     def drag(self, dx: float) -> None:
         """Drag the slider handle ``dx`` pixels sideways with the mouse."""
+        # The mouse only reaches what is on screen; Notebook 7 may have scrolled away.
+        self.handle.scroll_into_view_if_needed()
         box = self.handle.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         mouse = self.page.mouse
