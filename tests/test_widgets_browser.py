@@ -10,8 +10,24 @@ the new value and that a new plot image arrives. Screenshots go to ``test-artifa
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
-from widget_harness import ARTIFACTS, NOTEBOOKS, JupyterLab, LabNotebook, png_size, slider_cell
+import test_notebook_hygiene as hygiene
+from test_save_safe import CHECKS
+from widget_harness import (
+    ARTIFACTS,
+    NOTEBOOKS,
+    JupyterLab,
+    LabNotebook,
+    OpenNotebook,
+    png_size,
+    slider_cell,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -111,3 +127,33 @@ def test_slider_moves_by_mouse_in_notebook_7(page, notebook7, name):
         stem = name.removesuffix(".ipynb")
         page.screenshot(path=str(ARTIFACTS / f"browser-notebook7-{stem}-failure.png"))
         raise
+
+
+# Not opened by the slider tests, so its kernel starts fresh and counts from 1.
+SAVED_IN_LAB = "02_cross_entropy.ipynb"
+
+
+def test_run_all_and_save_in_jupyterlab_keeps_the_checks_green(page, lab):
+    """A learner's Run All and Save, for real: the saved file passes every check as stored."""
+    path = lab.root / SAVED_IN_LAB
+    before = path.stat().st_mtime_ns
+    nb = OpenNotebook(page, lab, SAVED_IN_LAB)
+    nb.run_all_cells()
+    nb._menu("File", "Save Notebook")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert path.stat().st_mtime_ns != before, "JupyterLab did not save the notebook"
+    saved = hygiene.load(path)
+    for check in CHECKS:
+        check(saved)
+    # Strict nbval with the course's image check, as `make test` runs it.
+    strict = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "notebook_images"]
+        + ["--nbval", str(path)],
+        cwd=hygiene.NOTEBOOKS.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+        capture_output=True,
+        text=True,
+    )
+    assert strict.returncode == 0, strict.stdout[-3000:]
