@@ -92,6 +92,35 @@ def _token(proc: subprocess.Popen, log: Path, port: int) -> str:
     raise AssertionError(f"no token URL within 90 s:\n{log.read_text()}")
 
 
+@pytest.mark.parametrize(
+    ("env", "config", "expected"),
+    [
+        ({"JUPYTER_TOKEN_FILE": "empty"}, {}, "generated"),
+        ({"JUPYTER_TOKEN": "course-token"}, {}, "course-token"),
+        ({}, {"IdentityProvider": {"token": ""}}, "generated"),
+        ({}, {"PasswordIdentityProvider": {"hashed_password": "argon2:x"}}, ""),
+    ],
+    ids=["empty-token-file", "env-token", "config-empty-token", "password-instead"],
+)
+def test_no_setting_turns_authentication_off(env, config, expected, tmp_path, monkeypatch):
+    from serve import CourseIdentityProvider  # tools/, on the path via tests/conftest.py
+    from traitlets.config import Config
+
+    monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
+    monkeypatch.delenv("JUPYTER_TOKEN_FILE", raising=False)
+    for name, value in env.items():
+        if name == "JUPYTER_TOKEN_FILE":
+            (tmp_path / "token").write_text("")
+            value = str(tmp_path / "token")
+        monkeypatch.setenv(name, value)
+    provider = CourseIdentityProvider(config=Config(config))
+    if expected == "generated":
+        assert len(provider.token) == 48 and provider.token_generated
+    else:
+        assert provider.token == expected
+    assert provider.auth_enabled
+
+
 @pytest.mark.parametrize("target", ["lab", "notebook"])
 def test_first_launch_opens_the_course_with_a_token(target, tmp_path):
     port = _free_port()

@@ -5,14 +5,16 @@
 The server's root is the repository (``src/`` one click away) and it opens on the
 first notebook. Token authentication is pinned on: the token is not configurable
 (a user config that sets it empty cannot turn authentication off); it is
-``JUPYTER_TOKEN`` if set, else a fresh random one that the server prints, and it
-never appears on a command line that other users of the machine can read.
+``JUPYTER_TOKEN`` (or the content of ``JUPYTER_TOKEN_FILE``) if not empty, else a fresh
+random one that the server prints, and it never appears on a command line that other
+users of the machine can read.
 A taken port is an error (``port_retries=0``), never a silent move to the next.
 Options given after the app name come last, so they win: ``--port 9999``.
 """
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 
@@ -32,7 +34,13 @@ class CourseIdentityProvider(PasswordIdentityProvider):
 
     @default("token")
     def _course_token_default(self) -> str:
-        return self._token_default()
+        token = self._token_default()
+        # An empty JUPYTER_TOKEN_FILE would turn authentication off; a password (which
+        # makes need_token False) keeps it on without a token.
+        if not token and self.need_token:
+            self.token_generated = True
+            token = secrets.token_hex(24)
+        return token
 
 
 def server_argv(app: str, options: list[str]) -> list[str]:

@@ -17,7 +17,6 @@ from ..initialization import (
     _check_labels,
     _check_sigmas,
     gaussian_init,
-    initial_loss_and_entropy,  # noqa: F401  (plots/__init__ still re-exports it from here)
     unit_logits,
 )
 from ..letters import LETTERS
