@@ -43,11 +43,12 @@ lint: $(STAMP)
 ## make notebooks: re-execute every notebook in place in a fresh kernel and normalize it:
 ## nbclient's `jupyter execute` (one fresh kernel per notebook), then
 ## tools/normalize_notebooks.py (nbstripout's metadata list, and widget views dropped so
-## readers without a kernel see each widget's one-sentence text; outputs and counts stay).
+## readers without a kernel see each widget's one-sentence text; outputs and counts stay;
+## the matplotlib and FreeType that drew the images recorded for the image check).
 NB ?= notebooks/*.ipynb
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 --kernel_name=python3 $(NB)
-	$(BIN)/python tools/normalize_notebooks.py $(NB)
+	$(BIN)/python tools/normalize_notebooks.py --stamp-renderer $(NB)
 
 ## make figures: regenerate imgs/ from the plotting code.
 figures: $(STAMP)

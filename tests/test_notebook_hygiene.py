@@ -69,6 +69,12 @@ def test_valid_nbformat_4_with_python3_kernel_under_1_mb(nb):
     assert len(nbformat.writes(nb)) < 1_000_000, f"over 1 MB. {FIX}"
 
 
+def test_images_name_the_renderer_that_drew_them(nb):
+    # Strict nbval compares images only under this renderer (tests/notebook_images.py).
+    stamp = nb.metadata.get("dlbasics", {}).get("renderer", "")
+    assert stamp.startswith("matplotlib "), f"no metadata.dlbasics.renderer. {FIX}"
+
+
 def test_executed_top_to_bottom(nb):
     counts = [c.execution_count for c in _code_cells(nb)]
     assert counts == list(range(1, len(counts) + 1)), f"run out of order: {counts}. {FIX}"

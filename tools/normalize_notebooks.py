@@ -2,6 +2,7 @@
 
     python tools/normalize_notebooks.py notebooks/*.ipynb          # rewrite in place
     python tools/normalize_notebooks.py --check notebooks/*.ipynb  # only say what would change
+    python tools/normalize_notebooks.py --stamp-renderer notebooks/*.ipynb  # after re-executing
 
 Outputs, execution counts and cell ids stay: strict nbval compares them. What goes:
 
@@ -14,6 +15,11 @@ Outputs, execution counts and cell ids stay: strict nbval compares them. What go
 
 The hygiene test checks notebooks as this normalizes them, so saving a notebook from
 Jupyter (which writes all of the above back) never fails ``make test``.
+
+``--stamp-renderer`` (``make notebooks``, right after executing) also records in
+``metadata.dlbasics.renderer`` which matplotlib and FreeType drew the stored images:
+strict nbval compares images only where the same renderer draws them again
+(``tests/notebook_images.py``), since text layout differs between versions.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import copy
 import sys
 from pathlib import Path
 
+import matplotlib
 import nbformat
+from matplotlib import ft2font
 from nbstripout import strip_output
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -38,6 +46,16 @@ STRIPPED_KEYS = [
     "cell.metadata.hidden",
     "cell.metadata.scrolled",
 ]
+
+
+def renderer() -> str:
+    """What draws this environment's figures: matplotlib's minor version and its FreeType.
+
+    >>> renderer().startswith("matplotlib ")
+    True
+    """
+    minor = ".".join(matplotlib.__version__.split(".")[:2])
+    return f"matplotlib {minor}, FreeType {ft2font.__freetype_version__}"
 
 
 def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -71,11 +89,21 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if needed")
+    parser.add_argument(
+        "--stamp-renderer",
+        action="store_true",
+        help="record this environment's matplotlib and FreeType as what drew the images",
+    )
     args = parser.parse_args(argv)
+    if args.check and args.stamp_renderer:
+        parser.error("--check and --stamp-renderer exclude each other")
     changed = []
     for path in args.paths:
         text = path.read_text(encoding="utf-8")
-        clean = nbformat.writes(normalize(nbformat.reads(text, as_version=4))) + "\n"
+        nb = normalize(nbformat.reads(text, as_version=4))
+        if args.stamp_renderer:
+            nb.metadata.setdefault("dlbasics", {})["renderer"] = renderer()
+        clean = nbformat.writes(nb) + "\n"
         if clean != text:
             changed.append(path)
             if not args.check:
