@@ -150,6 +150,16 @@ def test_standardize_a_varying_feature_with_a_large_mean(mean, std, n, dtype):
     assert Z.std() == pytest.approx(1.0, rel=1e-3)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_standardize_keeps_a_feature_that_only_one_sample_lights(dtype):
+    # Like a corner pixel that is ink in one image out of 60,000.
+    X = np.zeros((60_000, 1), dtype)
+    X[0] = 1.0
+    Z, _, std = standardize(X)
+    assert std[0] == pytest.approx(np.sqrt(1 / 60_000 - 1 / 60_000**2), rel=1e-3)
+    assert Z[0, 0] > 200 and Z.std() == pytest.approx(1.0, rel=1e-3)
+
+
 def test_standardize_constant_columns_of_any_size_are_constant():
     Z, _, std = standardize(np.array([[1e12, 0.1, -3e-7]] * 1000))
     np.testing.assert_array_equal(std, 0.0)

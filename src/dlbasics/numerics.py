@@ -93,13 +93,10 @@ def standardize(X, mean=None, std=None):
     Returns
     -------
     Z, mean, std : ndarray
-        ``Z = (X - mean) / std``. A constant feature has std 0; it is divided by
-        1 instead, so it becomes 0 rather than NaN or noise (the returned
-        ``std`` still says 0). A computed std counts as 0 when it is round-off:
-        at most ``n_samples * eps`` times the largest ``|X - mean|`` of its
-        column (the centred values of a constant column are all the same
-        rounding error of the mean). A varying feature with a large mean keeps
-        its std: the test looks at the centred values, not at the mean.
+        ``Z = (X - mean) / std``. A constant feature (all its values equal) gets
+        std 0, not the round-off of its mean, and becomes 0 rather than NaN or
+        noise. Any feature whose values differ keeps its std, however large its
+        mean or however few its non-zero values.
 
     Raises
     ------
@@ -122,18 +119,16 @@ def standardize(X, mean=None, std=None):
         raise ValueError("give both mean and std (e.g. the training set's), or neither")
     if mean is None:
         with np.errstate(over="ignore", invalid="ignore"):
-            mean = X.mean(axis=0)
-            centred = X - mean
-            std = centred.std(axis=0)
+            mean, std = X.mean(axis=0), X.std(axis=0)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
             raise ValueError(
                 f"X is too large to standardize in {X.dtype}: its mean or std overflows; "
                 "scale it down first"
             )
         # A constant column can get a std of pure round-off (e.g. 1e-54), and
-        # dividing by it would blow noise up to +-1. Below that level, std is 0.
-        round_off = X.shape[0] * np.finfo(X.dtype).eps * np.abs(centred).max(axis=0)
-        std = np.where(std <= round_off, 0.0, std).astype(X.dtype, copy=False)
+        # dividing by it would blow noise up to +-1: it is 0, exactly.
+        constant = X.min(axis=0) == X.max(axis=0)
+        std = np.where(constant, 0.0, std).astype(X.dtype, copy=False)
     else:
         mean = as_float_array(mean, "mean")
         std = as_float_array(std, "std")
