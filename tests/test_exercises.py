@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,6 +102,40 @@ def _grad_ref(W, b, X, y):
     return EXERCISES["gradients"].reference(W, b, X, y)
 
 
+def _softmax_column_max(x):
+    e = np.exp(x - np.max(x, axis=0))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_min_shift(x):
+    e = np.exp(x - np.min(x, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_hides_overflow(x):
+    return np.nan_to_num(_softmax_no_shift(x))
+
+
+def _one_hot(logits, labels):
+    L = np.zeros_like(logits)
+    L[np.arange(len(labels)), labels] = 1
+    return L
+
+
+def _numgrad_not_restored(loss, w, h=1e-5):
+    grad = _numgrad(loss, w, h)
+    w.flat[-1] -= h  # as if the last nudge were never undone
+    return grad
+
+
+def _normalize_in_place(c):
+    if c.dtype.kind == "f":
+        c -= 128
+        c /= 128
+        return c
+    return (c.astype(np.float32) - 128) / 128
+
+
 def _numgrad(loss, w, h=1e-5, forward=False, denominator=2):
     grad = np.zeros_like(w)
     for i in np.ndindex(w.shape):
@@ -119,6 +154,10 @@ WRONG = {
         (_softmax_all_entries, "entries together sum to 1"),
         (_softmax_global_max, "each row's own max"),
         (lambda x: np.exp(x), "softmax is exp(x) divided by the sum"),
+        (_softmax_column_max, "each column's max"),
+        (_softmax_min_shift, "not by the min or the mean"),
+        (_softmax_hides_overflow, "overflows to inf"),
+        (lambda x: scipy.special.softmax(x, axis=1), "axis=-1, the last axis"),
     ],
     "sigmoid": [
         (lambda z: 1 / (1 + np.exp(-z)), "overflows for |z| = 1000"),
@@ -137,17 +176,27 @@ WRONG = {
             "log 0 = -inf",
         ),
         (lambda z, y: float(-np.mean(_log_p(z)[:, y])), "log_p[np.arange(N), labels]"),
+        (lambda z, y: float(-np.mean(_one_hot(z, y) * _log_p(z))), "divided by the 3 classes"),
+        (lambda z, y: float(-np.mean(np.sum(_one_hot(z, y) * _log_p(z), -1))), "0 * -inf"),
+        (
+            lambda z, y: float(
+                -np.mean(np.log(scipy.special.softmax(z, -1) + 1e-12)[np.arange(len(y)), y])
+            ),
+            "the loss is capped",
+        ),
     ],
     "normalize_pixels": [
         (lambda c: (c - 128) / 128, "wraps around"),
         (lambda c: (c.astype(float) - 128) // 128, "floor division"),
         (lambda c: (c.astype(float) - 128) / 255, "divide by 128, not 255"),
         (lambda c: c.astype(float) / 255, "maps to [0, 1]"),
+        (_normalize_in_place, "changed its input in place"),
     ],
     "sigma_for_unit_logits": [
         (lambda X: 1 / np.sqrt(X.shape[1]), "1/sqrt(n_features)"),
         (lambda X: 1 / np.mean(np.sum(X**2, axis=1)), "no square"),
         (lambda X: 1.0, "have std about"),
+        (lambda X: 1 / (X.std() * np.sqrt(X.shape[1])), "not centred"),
     ],
     "gradients": [
         (lambda W, b, X, y: tuple(-g for g in _grad_ref(W, b, X, y)), "sign is flipped"),
@@ -156,11 +205,20 @@ WRONG = {
         (lambda W, b, X, y: (_grad_ref(W, b, X, y)[0], 0 * b), "dW is right but db"),
         (lambda W, b, X, y: (X.T @ (X @ W + b) / len(y), b), "central differences"),
         (lambda W, b, X, y: _grad_ref(W, b, X, y)[0], "expected a pair"),
+        (
+            lambda W, b, X, y: (
+                X.T @ scipy.special.softmax(X @ W + b, -1) / len(y),
+                scipy.special.softmax(X @ W + b, -1).mean(axis=0),
+            ),
+            "without the labels",
+        ),
+        (lambda W, b, X, y: ([[1.0, 2.0], [3.0]], b), "not an array of real numbers"),
     ],
     "numerical_gradient": [
         (lambda loss, w, h=1e-5: _numgrad(loss, w, h, forward=True), "forward difference"),
         (lambda loss, w, h=1e-5: _numgrad(loss, w, h, denominator=1), "divide by 2h"),
         (lambda loss, w, h=1e-5: np.zeros_like(w), "np.ndindex"),
+        (_numgrad_not_restored, "left w changed"),
     ],
 }
 
@@ -186,6 +244,9 @@ def test_each_typical_mistake_gets_its_own_sentence(name):
 @pytest.mark.parametrize(
     ("name", "wrong", "phrase"),
     [
+        ("scale_for_certainty", np.nan, "expected a finite number"),
+        ("untrained_loss", np.inf, "expected a finite number"),
+        ("untrained_loss", np.array([1j]), "expected a number"),
         ("scale_for_certainty", 2.3, "below 0.99"),
         ("scale_for_certainty", 3.0, "smaller factor"),
         ("untrained_loss", 0.1, "probability each"),
@@ -227,6 +288,41 @@ def test_learner_exceptions_become_one_sentence():
 
     assert "returned None" in checked("softmax", forgot_return).message
     assert "without calling it" in checked("softmax", np.zeros(3)).message
+
+
+@pytest.mark.parametrize(
+    "result",
+    [[[1, 2], [3]], np.array([0.8, 0.1, 0.1], dtype=complex), "abc", {"p": 1}],
+    ids=["ragged", "complex", "text", "dict"],
+)
+def test_results_that_are_not_real_arrays_get_a_sentence(result):
+    feedback = checked("softmax", lambda x: result)
+    assert feedback.correct is False and "not an array of real numbers" in feedback.message
+
+
+def test_a_warning_unrelated_to_overflow_is_not_blamed_on_the_max_shift():
+    def logs_zero(x):
+        np.log(np.zeros(1))
+        return scipy.special.softmax(x, axis=-1)
+
+    feedback = checked("softmax", logs_zero)
+    assert feedback.correct is False and "divide by zero encountered in log" in feedback.message
+    assert "subtract the max" not in feedback.message
+
+
+def test_the_notebooks_ship_the_registered_stubs_and_checks():
+    import nbformat
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    shipped = {}
+    for path in sorted(notebooks.glob("*.ipynb")):
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        for cell, after in zip(code, code[1:], strict=False):
+            if "exercise" in cell.metadata.get("tags", []):
+                shipped[after.source.strip()] = cell.source.strip()
+    for name in NAMES:
+        exercise = EXERCISES[name]
+        assert shipped.get(exercise.check_cell) == exercise.stub, name
 
 
 def test_warnings_are_reported_not_leaked():

@@ -143,7 +143,10 @@ def evaluate(exercise: Exercise, answer) -> Feedback:
 def show(value) -> str:
     """A short printable form of an input or output, for feedback sentences."""
     if isinstance(value, np.ndarray) or isinstance(value, list | tuple):
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except ValueError:  # a ragged list: its repr says it best
+            return repr(value)
         if arr.dtype.kind in "fiu":
             text = np.array2string(arr, precision=4, separator=", ", threshold=12)
             return " ".join(text.split())
@@ -165,14 +168,23 @@ def function_answer(answer, example: str) -> Callable:
     return answer
 
 
-def call(fn: Callable, label: str, *args, advice: Callable[[Exception], str] | None = None):
+def call(
+    fn: Callable,
+    label: str,
+    *args,
+    advice: Callable[[Exception], str] | None = None,
+    copy_args: bool = True,
+):
     """Call learner code ``fn(*args)`` on copies of ``args``; return ``(result, warned)``.
 
     ``warned`` is the text of every warning raised (numpy overflow and friends included),
     or "". An exception becomes a :class:`Mistake` naming ``label``, the exception and,
     if ``advice`` gives one, what to look at; NotImplementedError means not attempted.
+    ``copy_args=False`` passes ``args`` themselves, for a check that looks at what
+    ``fn`` did to them.
     """
-    args = copy.deepcopy(args)
+    if copy_args:
+        args = copy.deepcopy(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
@@ -189,17 +201,21 @@ def call(fn: Callable, label: str, *args, advice: Callable[[Exception], str] | N
     return result, warned
 
 
-def as_array(result, label: str, shape: tuple) -> np.ndarray:
-    """The learner's result as a float array of ``shape``, or a Mistake that says why not."""
+def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
+    """The learner's result as a float array of ``shape`` (None: any shape), or a Mistake."""
     if result is None:
         raise Mistake(f"{label} returned None: end your function with a return statement.")
     try:
-        arr = np.asarray(result, dtype=np.float64)
-    except (TypeError, ValueError):
+        arr = np.asarray(result)
+        if arr.dtype.kind not in "biuf":  # complex, text, objects: cast without a warning
+            raise TypeError
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError):  # ValueError: a ragged list
         raise Mistake(
-            f"{label} returned {type(result).__name__} {show(result)}, not an array of numbers."
+            f"{label} returned {type(result).__name__} {show(result)}, not an array of real "
+            "numbers."
         ) from None
-    if arr.shape != shape:
+    if shape is not None and arr.shape != shape:
         raise Mistake(
             f"{label} returned shape {arr.shape}, expected {shape}: check which axis you "
             "reduced and whether you kept it."
@@ -210,10 +226,14 @@ def as_array(result, label: str, shape: tuple) -> np.ndarray:
 def as_number(answer, what: str) -> float:
     """A learner's value answer as a float, or a Mistake naming what was expected."""
     if isinstance(answer, bool) or not (
-        isinstance(answer, numbers.Real) or (isinstance(answer, np.ndarray) and answer.size == 1)
+        isinstance(answer, numbers.Real)
+        or (isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf")
     ):
         raise Mistake(f"expected a number ({what}), got {type(answer).__name__} {show(answer)}.")
-    return float(np.asarray(answer).ravel()[0])
+    value = float(np.asarray(answer).ravel()[0])
+    if not np.isfinite(value):
+        raise Mistake(f"expected a finite number ({what}), got {value}.")
+    return value
 
 
 def reject_known_wrong(value: float, known, rtol: float = 1e-3, atol: float = 0.0) -> None:

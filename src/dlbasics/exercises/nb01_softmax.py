@@ -15,9 +15,11 @@ def softmax(x):
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def _keepdims_advice(err: Exception) -> str:
+def _advice(err: Exception) -> str:
     if "broadcast" in str(err):
         return "the row sums have one entry per row; keep the summed axis (keepdims=True)"
+    if type(err).__name__ == "AxisError":
+        return "a 1-D input has no axis 1; axis=-1, the last axis, holds the classes in 1-D and 2-D"
     return ""
 
 
@@ -35,50 +37,69 @@ def _diagnose_softmax(answer) -> None:
     ]
     for x in cases:
         label = f"my_softmax({show(x)})"
-        out, warned = call(f, label, x, advice=_keepdims_advice)
+        out, warned = call(f, label, x, advice=_advice)
         out = as_array(out, label, x.shape)
         expected = _softmax(x)
         if np.allclose(out, expected, rtol=1e-5, atol=1e-7) and not warned:
             continue
-        e = np.exp(x - x.max())
-        got = f"{label} returned {show(out)}{_w(warned)}"
-        if not np.all(np.isfinite(out)) and np.all(np.isfinite(x)):
-            if np.max(np.abs(x)) >= 1000 and x.ndim == 2 and np.ptp(x.max(axis=-1)) >= 1000:
-                raise Mistake(
-                    f"{got}: the row with small scores lost all its mass - subtract each row's "
-                    "own max (axis=-1, keepdims=True), not the max of the whole batch."
-                )
-            side = "overflows to inf" if x.max() > 0 else "underflows to 0, and 0/0 is nan"
+        with np.errstate(all="ignore"):  # the mistakes below are recomputed, not run
+            _softmax_mistake(x, out, expected, f"{label} returned {show(out)}{_w(warned)}", warned)
+
+
+def _softmax_mistake(x, out, expected, got, warned) -> None:
+    """Raise the Mistake that explains ``out``, the wrong softmax of ``x``."""
+    rows = np.sum(out, axis=-1, keepdims=True)
+    if np.all(np.isfinite(x)) and (
+        not np.all(np.isfinite(out)) or "overflow" in warned or "invalid value" in warned
+    ):
+        if x.ndim == 2 and np.ptp(x.max(axis=-1)) >= 1000:
             raise Mistake(
-                f"{got}: exp of scores this size {side} - subtract the max score first, "
-                "softmax(x) = softmax(x - max(x))."
+                f"{got}: the row with small scores lost all its mass - subtract each row's "
+                "own max (axis=-1, keepdims=True), not the max of the whole batch."
             )
-        if x.ndim == 2 and np.allclose(out.sum(axis=0), 1):
-            raise Mistake(
-                f"{got}: each column sums to 1, not each row - rows are samples, so sum over "
-                "the last axis (axis=-1), not axis=0."
-            )
-        if x.ndim == 2 and np.isclose(out.sum(), 1):
-            raise Mistake(
-                f"{got}: all {x.size} entries together sum to 1 - sum over the last axis only "
-                "(axis=-1), one distribution per row."
-            )
-        if x.ndim == 2 and x.shape[0] == x.shape[1] and np.allclose(out, e / e.sum(axis=-1)):
-            raise Mistake(
-                f"{got}: the row sums were broadcast along the columns - keep the summed axis "
-                "(np.sum(..., axis=-1, keepdims=True)) so each row is divided by its own sum."
-            )
-        if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
-            raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
-        if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
-            raise Mistake(
-                f"{got}: right values, but the warning means an intermediate overflowed or "
-                "divided by zero - subtract the max before exp."
-            )
+        side = "overflows to inf" if x.max() > 0 else "underflows to 0, and 0/0 is nan"
         raise Mistake(
-            f"{got}, expected {show(expected)}: the rows sum to {show(out.sum(axis=-1))}; "
-            "softmax is exp(x) divided by the sum of exp(x) along the last axis."
+            f"{got}: exp of scores this size {side} - subtract the max score first, "
+            "softmax(x) = softmax(x - max(x))."
         )
+    if np.any(np.isneginf(x)) and np.any(np.isnan(out)):
+        raise Mistake(
+            f"{got}: a score of -inf should get probability 0, but -inf - (-inf) is nan - "
+            "shift by the max, which is finite here, not by the min or the mean."
+        )
+    if x.ndim == 2 and np.allclose(out.sum(axis=0), 1):
+        raise Mistake(
+            f"{got}: each column sums to 1, not each row - rows are samples, so sum over "
+            "the last axis (axis=-1), not axis=0."
+        )
+    if x.ndim == 2 and np.isclose(out.sum(), 1):
+        raise Mistake(
+            f"{got}: all {x.size} entries together sum to 1 - sum over the last axis only "
+            "(axis=-1), one distribution per row."
+        )
+    e = np.exp(x - x.max())
+    if x.ndim == 2 and x.shape[0] == x.shape[1] and np.allclose(out, e / e.sum(axis=-1)):
+        raise Mistake(
+            f"{got}: the row sums were broadcast along the columns - keep the summed axis "
+            "(np.sum(..., axis=-1, keepdims=True)) so each row is divided by its own sum."
+        )
+    by_column = np.exp(x - x.max(axis=0))
+    if x.ndim == 2 and np.allclose(out, by_column / by_column.sum(axis=-1, keepdims=True)):
+        raise Mistake(
+            f"{got}: you subtracted each column's max, which changes the gaps between the "
+            "scores of a row - subtract each row's max, np.max(x, axis=-1, keepdims=True)."
+        )
+    if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
+        raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
+    if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
+        raise Mistake(
+            f"{got}: right values, but a step of your function warns - find the line that "
+            "does (a log of 0? a division by 0?) and avoid it."
+        )
+    raise Mistake(
+        f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
+        "softmax is exp(x) divided by the sum of exp(x) along the last axis."
+    )
 
 
 def sigmoid(z):

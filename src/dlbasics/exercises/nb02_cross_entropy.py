@@ -92,6 +92,12 @@ def _variants(logits, labels) -> list[tuple[float, str]]:
                 "you used the raw logits; take the log of "
                 "the softmax probabilities (log-softmax) first",
             ),
+            (
+                -true.mean() / logits.shape[1],
+                f"your value is the right one divided by the {logits.shape[1]} classes: "
+                "np.mean over the whole N x K array averages the zeros of the one-hot rows "
+                "too - sum over the classes, then take the mean over the samples",
+            ),
         ]
 
 
@@ -119,15 +125,28 @@ def _diagnose_cross_entropy(answer) -> None:
         got = f"{label} returned {value:.6g}{_w(warned)}"
         if np.isclose(value, expected, rtol=1e-7) and not warned:
             continue
-        if not np.isfinite(value) or warned:
-            what = (
-                "inf: log(softmax) rounds a tiny probability to 0 and log 0 = -inf"
-                if (np.isinf(value))
-                else "a non-finite or warned result: exp overflows"
+        if np.isnan(value) and np.isneginf(logits).any():
+            raise Mistake(
+                f"{got}, expected {expected:.6g}: a -inf logit has log-probability -inf, and "
+                "0 * -inf (a one-hot zero times it) is nan - pick each row's true class, "
+                "log_p[np.arange(N), labels], instead of multiplying by one-hot rows."
             )
+        if not np.isfinite(value) or warned:
+            if "overflow" in warned:
+                what = "exp of a large logit overflows"
+            elif np.isinf(value) or "log" in warned:
+                what = "log(softmax) rounds a tiny probability to 0 and log 0 = -inf"
+            else:
+                what = "a step of your function gives nan or warns"
             raise Mistake(
                 f"{got}, expected {expected:.6g} - {what}; compute log-softmax directly as "
                 "(x - max) - log(sum(exp(x - max))) along the last axis."
+            )
+        if np.abs(logits[np.isfinite(logits)]).max() >= 1000 and value < 0.5 * expected:
+            raise Mistake(
+                f"{got}, expected {expected:.6g}: the loss is capped - a small epsilon added "
+                "to the probabilities, or a clip, stops -log at about -log(epsilon); compute "
+                "log-softmax directly as (x - max) - log(sum(exp(x - max)))."
             )
         for wrong, why in _variants(logits, labels):
             if np.isclose(value, wrong, rtol=1e-7):

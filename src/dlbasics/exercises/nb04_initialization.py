@@ -61,6 +61,12 @@ def _diagnose_sigma(answer) -> None:
                 f"{got}: 1/sqrt(n_features) assumes every feature has variance 1, and "
                 "these don't - use the size of the rows, ||x||."
             )
+        if np.isclose(sigma, 1 / (X.std() * np.sqrt(X.shape[1])), rtol=0.05):
+            raise Mistake(
+                f"{got}: X.std() measures the spread around the features' mean, but these "
+                "inputs are not centred and the logits see the mean too - use the size of "
+                "the rows, ||x||."
+            )
         if np.isclose(sigma, 1 / rms**2, rtol=0.1):
             raise Mistake(
                 f"{got}: that is 1/||x||^2 - std(x W) = sigma ||x||, so sigma is "

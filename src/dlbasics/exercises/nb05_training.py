@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cross_entropy import cross_entropy_from_logits
+from ..softmax import softmax
 from ._core import Exercise, Mistake, as_array, call, function_answer, show
 from ._core import warned_suffix as _w
 
@@ -54,7 +55,9 @@ def _diagnose_gradients(answer) -> None:
         out, warned = call(f, label, W, b, X, y)
         if not (isinstance(out, tuple | list) and len(out) == 2):
             raise Mistake(f"{label} returned {type(out).__name__}, expected a pair (dW, db).")
-        dW, db = np.asarray(out[0]), np.asarray(out[1])
+        dW, db = (
+            as_array(g, f"{label}, {name}", None) for g, name in zip(out, ("dW", "db"), strict=True)
+        )
         if dW.shape == W.shape[::-1]:
             raise Mistake(
                 f"{label}: dW has shape {dW.shape}, the transpose of W's {W.shape} - "
@@ -67,43 +70,60 @@ def _diagnose_gradients(answer) -> None:
                 "(S - L) / N over the samples (axis=0)."
             )
         db = as_array(db, f"{label}, db", b.shape)
-        true_dW, true_db = gradients(W, b, X, y)
         if not (np.all(np.isfinite(dW)) and np.all(np.isfinite(db))):
             raise Mistake(
                 f"{label} gave non-finite gradients{_w(warned)} - the softmax "
                 "overflows; subtract each row's max logit before exp."
             )
+        true_dW, true_db = gradients(W, b, X, y)
         ok_W = np.allclose(dW, true_dW, rtol=1e-6, atol=1e-9)
         ok_db = np.allclose(db, true_db, rtol=1e-6, atol=1e-9)
         if ok_W and ok_db and not warned:
             continue
         if ok_W and ok_db:
-            raise Mistake(
-                f"{label}: right gradients, but numpy warned: {warned} - subtract the "
-                "max logit before exp."
-            )
-        for factor, why in (
-            (-1.0, "points uphill: the sign is flipped, the gradient is (S - L), not (L - S)"),
-            (n, f"is {n} times too large, the batch size: the loss is a mean, divide by N"),
-            (1.0 / n, f"is {n} times too small: divide by N once, not twice"),
-        ):
-            if np.allclose(dW, factor * true_dW) and np.allclose(db, factor * true_db):
-                raise Mistake(f"{label}: your gradient {why}.")
+            advice = "subtract the max logit before exp" if "overflow" in warned else "find it"
+            raise Mistake(f"{label}: right gradients, but a step warns ({warned}) - {advice}.")
         if ok_W:
             how = (
                 "too small by N: sum over samples, not mean"
                 if np.allclose(db, true_db / n)
+                else "N times too large: divide the sum by N"
+                if np.allclose(db, true_db * n)
                 else "db = sum over samples of (S - L) / N"
             )
             raise Mistake(
                 f"{label}: dW is right but db = {show(db)}, expected {show(true_db)} - {how}."
             )
-        num_W, _ = _finite_differences(W, b, X, y) if scale == 1.0 else (true_dW, None)
-        k = np.unravel_index(np.argmax(np.abs(dW - num_W)), W.shape)
+        _wrong_gradient(label, dW, db, (W, b, X, y), scale)
+
+
+def _wrong_gradient(label, dW, db, problem, scale) -> None:
+    """Raise the Mistake that explains a wrong ``dW`` (and ``db``) on ``problem``."""
+    W, b, X, y = problem
+    n = len(y)
+    true_dW, true_db = gradients(W, b, X, y)
+    S = softmax(X @ W + b)
+    for factor, why in (
+        (-1.0, "points uphill: the sign is flipped, the gradient is (S - L), not (L - S)"),
+        (n, f"is {n} times too large, the batch size: the loss is a mean, divide by N"),
+        (1.0 / n, f"is {n} times too small: divide by N once, not twice"),
+    ):
+        if np.allclose(dW, factor * true_dW) and np.allclose(db, factor * true_db):
+            raise Mistake(f"{label}: your gradient {why}.")
+    if np.allclose(dW, X.T @ S / n) and np.allclose(db, S.sum(axis=0) / n):
         raise Mistake(
-            f"{label}: dW{list(k)} = {dW[k]:.6g}, but central differences of the loss give "
-            f"{num_W[k]:.6g} - dW = X.T @ (softmax(X @ W + b) - one_hot(y)) / N."
+            f"{label}: your gradient is X.T @ S / N, without the labels - the derivative of "
+            "the loss by the logits is S - L: subtract 1 at each sample's true class."
         )
+    if scale == 1.0:
+        reference, source = _finite_differences(W, b, X, y)[0], "central differences give"
+    else:  # logits too steep for finite differences: compare with the analytic gradient
+        reference, source = true_dW, "the gradient is"
+    k = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(dW - reference)), W.shape))
+    raise Mistake(
+        f"{label}: dW{list(k)} = {dW[k]:.6g}, but {source} {reference[k]:.6g} - "
+        "dW = X.T @ (softmax(X @ W + b) - one_hot(y)) / N."
+    )
 
 
 def numerical_gradient(loss, w, h=1e-5):
@@ -127,8 +147,14 @@ def _diagnose_numerical(answer) -> None:
     f = function_answer(answer, "my_numerical_gradient(loss, w, h=1e-5)")
     for w in (np.array([1.0, -2.0, 0.5]), np.array([[1.0, 2.0, -1.0], [0.5, -0.5, 3.0]])):
         label = f"my_numerical_gradient(sum(w**3) + w[0]*w[-1], {show(w)})"
-        seen = w.copy()
-        out, warned = call(f, label, _cubic, seen)
+        given = w.copy()  # passed as is, to see whether the function puts every entry back
+        out, warned = call(f, label, _cubic, given, copy_args=False)
+        if not np.array_equal(given, w):
+            raise Mistake(
+                f"{label} left w changed (an entry moved by {np.abs(given - w).max():.2g}): "
+                "put each entry back (w[i] = old) after nudging it - the caller's weights "
+                "must not move."
+            )
         out = as_array(out, label, w.shape)
         expected = 3 * w**2
         expected.flat[0] += w.flat[-1]
