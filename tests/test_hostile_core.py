@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 
 import dlbasics.classifier as classifier
-from dlbasics import compensated_sum, entropy, gaussian_init, init_sigma, one_hot, standardize
+from dlbasics import (
+    add_repeatedly,
+    compensated_sum,
+    cross_entropy_from_logits,
+    entropy,
+    gaussian_init,
+    init_sigma,
+    logsumexp,
+    one_hot,
+    standardize,
+)
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
 from dlbasics.initialization import unit_logits
 from dlbasics.letters import letters
@@ -77,6 +87,31 @@ HOSTILE = [
         lambda: unit_logits([np.zeros((28, 28)), np.zeros((27, 28))]),
         ValueError,
         r"images must be a rectangular array",
+    ),
+    ("logsumexp keepdims='no'", lambda: logsumexp([1.0], keepdims="no"), TypeError, "keepdims"),
+    (
+        "ragged labels for cross_entropy_from_logits",
+        lambda: cross_entropy_from_logits([[1.0, 2.0]], [[0], []]),
+        ValueError,
+        r"labels must be a rectangular array",
+    ),
+    (
+        "compensated_sum of a number",
+        lambda: compensated_sum(5),
+        TypeError,
+        r"values must be an iterable of numbers, got int",
+    ),
+    (
+        "compensated_sum of text",
+        lambda: compensated_sum([1.0, "a"]),
+        TypeError,
+        r"values must hold numbers, got str 'a'",
+    ),
+    (
+        "add_repeatedly from text",
+        lambda: add_repeatedly("1e9", 1e-6, 3),
+        TypeError,
+        r"start must be a real number, got str '1e9'",
     ),
     # item 11: gaussian_init dtypes
     (

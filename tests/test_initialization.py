@@ -34,8 +34,11 @@ def test_sigma_zero_is_all_zeros():
         ({"sigma": "1"}, TypeError, r"sigma must be a real number"),
         ({"rng": 0}, TypeError, r"rng must be a numpy.random.Generator"),
         ({"rng": np.random.RandomState(0)}, TypeError, r"rng must be a numpy.random.Generator"),
-        ({"shape": (3, -1)}, ValueError, r"shape must be non-negative ints"),
-        ({"shape": (3, 2.5)}, ValueError, r"shape must be non-negative ints"),
+        ({"shape": (3, -1)}, ValueError, r"shape must be an int or a tuple of non-negative ints"),
+        ({"shape": (3, 2.5)}, ValueError, r"shape must be .* non-negative ints, got \(3, 2.5\)"),
+        ({"shape": 2.5}, ValueError, r"shape must be an int or a tuple .*, got 2.5"),
+        ({"shape": None}, ValueError, r"shape must be an int or a tuple .*, got None"),
+        ({"dtype": "foo"}, TypeError, r"dtype must be a floating dtype .*, got 'foo'"),
     ],
 )
 def test_bad_input(kwargs, err, match):

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_labels, check_axis, check_positive_int
+from ._validation import (
+    as_array,
+    as_float_array,
+    as_int_labels,
+    check_axis,
+    check_positive_int,
+)
 from .softmax import log_softmax
 
 
@@ -148,7 +154,7 @@ def cross_entropy_from_logits(logits, labels) -> float:
         raise ValueError(f"logits must be 2-D (n_samples, n_classes), got shape {logits.shape}")
     n_samples, n_classes = logits.shape
     log_p = log_softmax(logits, axis=-1)
-    labels_arr = np.asarray(labels)
+    labels_arr = as_array(labels, "labels")
     if labels_arr.ndim == 1:
         ids = as_int_labels(labels_arr, n_classes=n_classes)
         if ids.shape[0] != n_samples:

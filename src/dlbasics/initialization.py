@@ -49,11 +49,16 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
             f"got {type(rng).__name__}"
         )
     check_real(sigma, "sigma")
-    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    for n in shape:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"shape must be non-negative ints, got {shape}")
-    dtype = np.dtype(dtype)
+    shape = (shape,) if isinstance(shape, numbers.Integral) else shape
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise ValueError(f"shape must be an int or a tuple of non-negative ints, got {shape!r}")
+    shape = tuple(shape)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating dtype such as float32, got {dtype!r}") from None
     if not np.issubdtype(dtype, np.floating):
         raise TypeError(f"dtype must be a floating dtype such as float32 or float64, got {dtype}")
     with np.errstate(over="ignore"):

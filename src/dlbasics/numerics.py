@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
 from ._validation import as_float_array, check_positive_int
+
+
+def _real(value, name: str) -> float:
+    """``value`` as a float if it is a real number (bools refused), or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    return float(value)
 
 
 def add_repeatedly(start: float, step: float, times: int) -> float:
@@ -23,8 +31,8 @@ def add_repeatedly(start: float, step: float, times: int) -> float:
     0.95367431640625
     """
     times = check_positive_int(times, "times", minimum=0)
-    total = float(start)
-    step = float(step)
+    total = _real(start, "start")
+    step = _real(step, "step")
     for _ in range(times):
         total += step
     return total
@@ -44,10 +52,15 @@ def compensated_sum(values: Iterable[float]) -> float:
     >>> compensated_sum(itertools.chain([1e9], itertools.repeat(1e-6, 1_000_000))) - 1e9
     1.0
     """
+    if not isinstance(values, Iterable):
+        raise TypeError(f"values must be an iterable of numbers, got {type(values).__name__}")
     total = 0.0
     compensation = 0.0
     for v in values:
-        v = float(v)
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"values must hold numbers, got {type(v).__name__} {v!r}") from None
         t = total + v
         if abs(total) >= abs(v):
             compensation += (total - t) + v

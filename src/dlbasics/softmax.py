@@ -68,6 +68,8 @@ def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     1000.6931471805599
     """
     x, axis = _prepare(x, axis)
+    if not isinstance(keepdims, bool | np.bool_):
+        raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
     shift = _shift(x, axis)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         d = x - shift
