@@ -10,7 +10,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from dlbasics import letters as data
+from dlbasics import _validation
+from dlbasics import letters as letters_module
 from dlbasics.classifier import LogisticClassifier
 from dlbasics.letters import FONTS_BY_SPLIT, LETTERS, letters
 from dlbasics.numerics import normalize_pixels
@@ -93,7 +94,7 @@ def test_every_font_ships_with_matplotlib_and_draws_ten_distinct_letters():
     folder = Path(matplotlib.get_data_path(), "fonts", "ttf")
     fonts = FONTS_BY_SPLIT["train"] + FONTS_BY_SPLIT["test"]
     assert all((folder / f).is_file() for f in fonts)
-    templates = data._templates()
+    templates = letters_module._templates()
     assert templates.shape[:2] == (len(fonts), len(LETTERS))
     regular = templates[:, :, 1].reshape(len(fonts), len(LETTERS), -1).astype(float) / 255
     ink = regular.sum(axis=-1)
@@ -104,8 +105,33 @@ def test_every_font_ships_with_matplotlib_and_draws_ten_distinct_letters():
         assert gap.min() > 100, f"{fonts[f]} draws two letters alike"
 
 
+# The TTF files in matplotlib 3.7.5's wheel (mpl-data/fonts/ttf), listed with
+# `pip download matplotlib==3.7.5 --no-deps` and `unzip -l`. 3.7 is an old release that
+# still installs on every Python we support (3.10+); 3.11 added cmti10.ttf, which
+# Python 3.10 never gets (its newest matplotlib is 3.10.x).
+MATPLOTLIB_3_7_TTF = {
+    "DejaVuSans-Bold.ttf", "DejaVuSans-BoldOblique.ttf", "DejaVuSans-Oblique.ttf",
+    "DejaVuSans.ttf", "DejaVuSansDisplay.ttf", "DejaVuSansMono-Bold.ttf",
+    "DejaVuSansMono-BoldOblique.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono.ttf",
+    "DejaVuSerif-Bold.ttf", "DejaVuSerif-BoldItalic.ttf", "DejaVuSerif-Italic.ttf",
+    "DejaVuSerif.ttf", "DejaVuSerifDisplay.ttf", "STIXGeneral.ttf", "STIXGeneralBol.ttf",
+    "STIXGeneralBolIta.ttf", "STIXGeneralItalic.ttf", "STIXNonUni.ttf", "STIXNonUniBol.ttf",
+    "STIXNonUniBolIta.ttf", "STIXNonUniIta.ttf", "STIXSizFiveSymReg.ttf",
+    "STIXSizFourSymBol.ttf", "STIXSizFourSymReg.ttf", "STIXSizOneSymBol.ttf",
+    "STIXSizOneSymReg.ttf", "STIXSizThreeSymBol.ttf", "STIXSizThreeSymReg.ttf",
+    "STIXSizTwoSymBol.ttf", "STIXSizTwoSymReg.ttf", "cmb10.ttf", "cmex10.ttf", "cmmi10.ttf",
+    "cmr10.ttf", "cmss10.ttf", "cmsy10.ttf", "cmtt10.ttf",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_font_ships_with_matplotlib_3_7(split):
+    missing = set(FONTS_BY_SPLIT[split]) - MATPLOTLIB_3_7_TTF
+    assert not missing, f"{split} uses fonts that older matplotlib lacks: {sorted(missing)}"
+
+
 def test_stroke_weights_go_from_thin_to_bolder():
-    ink = data._templates().astype(float).sum(axis=(-2, -1))  # (fonts, letters, weights)
+    ink = letters_module._templates().astype(float).sum(axis=(-2, -1))  # (fonts, letters, weights)
     assert np.all(np.diff(ink, axis=-1) > 0)
 
 
@@ -151,7 +177,9 @@ def test_peak_memory_is_close_to_the_output_size():
         tracemalloc.stop()
     output = images.nbytes + labels.nbytes
     assert peak < output + 32 * 2**20  # a chunk's work space, not another copy of n images
-    assert peak <= 50_000 * data._BYTES_PER_IMAGE + data._FIXED_BYTES  # the estimate holds
+    assert (
+        peak <= 50_000 * letters_module._BYTES_PER_IMAGE + letters_module._FIXED_BYTES
+    )  # the estimate holds
 
 
 @pytest.mark.parametrize("n", [10**9, 10**15])
@@ -163,7 +191,9 @@ def test_more_than_memory_holds_is_refused_at_once(n):
 
 
 def test_the_memory_check_uses_what_is_available(monkeypatch):
-    monkeypatch.setattr(data, "_available_memory", lambda: (50 * 2**20, "of memory available"))
+    monkeypatch.setattr(
+        _validation, "available_memory", lambda: (50 * 2**20, "of memory available")
+    )
     letters(10_000)  # about 8 MB of images: fits in 50 MB
     with pytest.raises(ValueError, match=r"n=100000 images need about 0.1 GiB"):
         letters(100_000)
@@ -173,8 +203,8 @@ def test_without_a_report_of_free_memory_a_fixed_cap_applies(monkeypatch):
     def unsupported(name):
         raise ValueError(f"unrecognized configuration name {name}")
 
-    monkeypatch.setattr(data.os, "sysconf", unsupported)
-    assert data._available_memory()[0] == data._CAP_BYTES
+    monkeypatch.setattr(_validation.os, "sysconf", unsupported)
+    assert _validation.available_memory()[0] == _validation.MEMORY_CAP_BYTES == 8 * 2**30
     with pytest.raises(ValueError, match=r"more than the 8.0 GiB cap"):
         letters(11_000_000)
 

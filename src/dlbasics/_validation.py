@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
+
+# Where the OS does not report free memory (macOS, Windows), no single request
+# may exceed this.
+MEMORY_CAP_BYTES = 2**33  # 8 GiB
 
 
 def as_array(x, name: str) -> np.ndarray:
@@ -85,3 +90,25 @@ def check_real(value, name: str, *, positive: bool = False) -> float:
         bound = "> 0" if positive else ">= 0"
         raise ValueError(f"{name} must be a finite number {bound}, got {value}")
     return value
+
+
+def available_memory() -> tuple[int, str]:
+    """Bytes of memory free now, and where that number comes from (for error messages)."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "of memory available"
+    except (AttributeError, ValueError, OSError):  # not reported (macOS, Windows)
+        return MEMORY_CAP_BYTES, "cap allowed where the OS does not report free memory"
+
+
+def check_memory(nbytes: int, what: str, name: str) -> None:
+    """Refuse, before allocating, ``nbytes`` for ``what`` if they exceed the free memory.
+
+    ``name`` is the argument that asked for it, named in the error: a process
+    that asks for more than the machine has is killed by the OS, with no message.
+    """
+    available, source = available_memory()
+    if nbytes > available:
+        raise ValueError(
+            f"{what} need about {nbytes / 2**30:.1f} GiB, more than the "
+            f"{available / 2**30:.1f} GiB {source}; ask for a smaller {name}"
+        )

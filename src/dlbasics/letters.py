@@ -11,7 +11,6 @@ have it unpacked.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -20,7 +19,7 @@ import numpy as np
 from matplotlib import get_data_path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ._validation import check_positive_int
+from ._validation import check_memory, check_positive_int
 
 __all__ = ["FONTS_BY_SPLIT", "LETTERS", "letters"]
 
@@ -31,7 +30,9 @@ SIZE = 28  # output images are SIZE x SIZE, like notMNIST
 # "Display" and STIX NonUni/Siz* files (no Latin letters at all), LastResort (draws
 # a placeholder box), cmex10 (big delimiters). cmsy10 maps A-J to calligraphic
 # capitals and cmmi10 to math italics: both are real letter shapes, like the
-# decorative fonts in notMNIST, so they stay (in train only).
+# decorative fonts in notMNIST, so they stay (in train only). Only files that
+# matplotlib 3.7 already ships are used (cmti10 arrived in 3.11; Python 3.10 gets
+# no matplotlib newer than 3.10), so every supported install renders the same set.
 _TEST_FONTS = (
     # Held out of train/valid. Each has relatives in train (same family, other
     # style, or a similar design), so the test split measures generalization to
@@ -60,7 +61,6 @@ _TRAIN_FONTS = (
     "cmmi10.ttf",
     "cmss10.ttf",
     "cmsy10.ttf",
-    "cmti10.ttf",
 )
 #: Font files each split draws from. ``valid`` shares the train fonts (it measures
 #: overfitting to the training *images*); ``test`` uses fonts train never sees.
@@ -83,11 +83,9 @@ _N_WEIGHTS = 4  # stroke-weight variants per glyph: thin, regular, bold, bolder
 _CHUNK = 1000  # images per step: a multiple of 10 (label blocks), small enough for the cache
 
 # Memory: the output (pixels and an int64 label per image), plus what one chunk and
-# the cached templates need. Refused beyond what the OS reports as available or,
-# where it reports nothing, beyond a fixed cap.
+# the cached templates need; refused by check_memory before anything is allocated.
 _BYTES_PER_IMAGE = SIZE * SIZE + 8
 _FIXED_BYTES = _CHUNK * SIZE * SIZE * 32 + len(_ALL_FONTS) * len(LETTERS) * _N_WEIGHTS * _T * _T
-_CAP_BYTES = 2**33  # 8 GiB, about 10.8 million images
 
 # Per-image jitter, tuned so a linear classifier lands near notMNIST's ~89%
 # (see the Notes of `letters`). Each is drawn uniformly in the range given.
@@ -258,25 +256,6 @@ def _draw(
     return np.clip(img, 0, 255.99, out=img).astype(np.uint8)
 
 
-def _check_memory(n: int) -> None:
-    """Refuse ``n`` images before allocating anything if they cannot fit in memory."""
-    needed = n * _BYTES_PER_IMAGE + _FIXED_BYTES
-    available, source = _available_memory()
-    if needed > available:
-        raise ValueError(
-            f"n={n} images need about {needed / 2**30:.1f} GiB, more than the "
-            f"{available / 2**30:.1f} GiB {source}; ask for fewer images"
-        )
-
-
-def _available_memory() -> tuple[int, str]:
-    """Bytes of memory free now, and where that number comes from."""
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "of memory available"
-    except (AttributeError, ValueError, OSError):  # not reported (macOS, Windows)
-        return _CAP_BYTES, "cap letters() allows where the OS does not report free memory"
-
-
 def letters(n, *, split="train", seed=0):
     """Render ``n`` notMNIST-style 28x28 images of the letters A-J.
 
@@ -313,15 +292,15 @@ def letters(n, *, split="train", seed=0):
     ValueError
         If ``n`` images (``n * 792`` bytes, plus a few MB of work space) would not
         fit in the memory the OS reports as available, or, where it reports none,
-        in 8 GiB. Checked before anything is allocated.
+        in 8 GiB (about 10.8 million images). Checked before anything is allocated.
 
     Notes
     -----
     Difficulty is tuned to notMNIST's (see ``_JITTER``). Measured with
     scikit-learn ``LogisticRegression(max_iter=1000)`` (multinomial, lbfgs,
     C=1.0) on pixels scaled as ``(images - 128) / 128``, trained on
-    ``letters(20_000, seed=0)``: train 98.4%, valid 91.0% (5,000 images), test 89.5%
-    (10,000 images; 89.4% with seed=1). Expect about 88-90% on test from a
+    ``letters(20_000, seed=0)``: train 98.5%, valid 90.9% (5,000 images), test 89.3%
+    (10,000 images; 89.3% with seed=1). Expect about 88-90% on test from a
     well-trained linear model, more from a network. Train/valid share fonts, so
     valid is a little easier than test. Glyphs are drawn by Pillow's FreeType
     from matplotlib's bundled fonts: another FreeType build may change some pixel
@@ -344,7 +323,7 @@ def letters(n, *, split="train", seed=0):
     n = check_positive_int(n, "n")
     split_id = _check_split(split)
     seed = check_positive_int(seed, "seed", minimum=0)
-    _check_memory(n)
+    check_memory(n * _BYTES_PER_IMAGE + _FIXED_BYTES, f"n={n} images", "n")
     font_ids = np.array([_ALL_FONTS.index(f) for f in FONTS_BY_SPLIT[split]])
 
     seq = np.random.SeedSequence([seed, split_id])
