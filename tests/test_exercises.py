@@ -362,3 +362,43 @@ def test_feedback_text_and_html():
         html = feedback._repr_html_()
         assert colour in html and f"<b>{start.rstrip(':')}:</b>" in html
     assert "&lt;" in checked("softmax", lambda x: "<oops>")._repr_html_()
+
+
+def _sigmoid_where(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
+def test_sigmoid_with_np_where_is_told_that_both_branches_run():
+    feedback = checked("sigmoid", _sigmoid_where)
+    assert feedback.correct is False
+    assert "np.where computes both branches" in feedback.message
+    assert "np.exp(-np.abs(z))" in feedback.message and "boolean mask" in feedback.message
+    naive = checked("sigmoid", lambda z: 1 / (1 + np.exp(-z))).message
+    assert "np.where computes" not in naive  # no np.where there: not blamed on it
+
+
+def test_sigmoid_clipped_far_out_is_accepted_and_a_tight_clip_is_named():
+    assert checked("sigmoid", lambda z: 1 / (1 + np.exp(-np.clip(z, -500, 500)))).correct
+    tight = checked("sigmoid", lambda z: 1 / (1 + np.exp(-np.clip(z, -10, 10))))
+    assert tight.correct is False and "clip" in tight.message
+
+
+@pytest.mark.parametrize("value", [2.3, 2.302, 2.3026, np.log(10)])
+def test_untrained_loss_worked_out_on_paper_to_two_figures_is_correct(value):
+    feedback = checked("untrained_loss", value)
+    assert feedback.correct is True and "2.3026" in feedback.message
+
+
+@pytest.mark.parametrize("value", [2.2, 2.31, 2.4])
+def test_untrained_loss_off_by_more_than_rounding_is_incorrect(value):
+    assert checked("untrained_loss", value).correct is False
+
+
+def test_sigma_as_a_size_one_array_is_accepted_and_a_longer_one_is_told_to_be_one_number():
+    def rms_kept(X):
+        return 1 / np.sqrt(np.mean(np.sum(X**2, axis=1, keepdims=True), axis=0))
+
+    assert checked("sigma_for_unit_logits", rms_kept).correct
+    feedback = checked("sigma_for_unit_logits", lambda X: 1 / np.linalg.norm(X, axis=1))
+    assert feedback.correct is False and "return one number (a float)" in feedback.message
+    assert "axis you reduced" not in feedback.message

@@ -50,7 +50,6 @@ class Exercise:
 
     name: str
     notebook: str
-    task: str
     stub: str
     answer_name: str
     hint: str
@@ -215,6 +214,11 @@ def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
             f"{label} returned {type(result).__name__} {show(result)}, not an array of real "
             "numbers."
         ) from None
+    if shape == () and arr.shape != ():
+        raise Mistake(
+            f"{label} returned an array of shape {arr.shape}: return one number (a float), "
+            "not an array."
+        )
     if shape is not None and arr.shape != shape:
         raise Mistake(
             f"{label} returned shape {arr.shape}, expected {shape}: check which axis you "

@@ -26,7 +26,7 @@ def untrained_loss():
 def _diagnose_untrained(answer) -> None:
     value = as_number(answer, "the mean cross-entropy")
     ln10 = np.log(10)
-    if np.isclose(value, ln10, rtol=1e-3):
+    if abs(value - ln10) <= 0.005:  # worked out on paper: 2.3 is ln 10 to two figures
         return
     known = [
         (0.1, "that is the probability each of the 10 classes gets; the loss is -log of it"),
@@ -161,8 +161,6 @@ EXERCISES = [
     Exercise(
         name="untrained_loss",
         notebook="02_cross_entropy",
-        task="A 10-class classifier with all-zero weights gives every class the same logit. "
-        "Predict its mean cross-entropy on any batch (a number).",
         stub="untrained_loss = ...",
         answer_name="untrained_loss",
         hint="Equal logits give equal probabilities. How much does each of the 10 classes get?",
@@ -175,8 +173,6 @@ EXERCISES = [
     Exercise(
         name="cross_entropy_from_logits",
         notebook="02_cross_entropy",
-        task="Write the mean cross-entropy (a float) of a batch of logits (rows are samples) "
-        "against integer class ids, without log(0) or overflow.",
         stub="def my_cross_entropy(logits, labels):\n    ...",
         answer_name="my_cross_entropy",
         hint="log-softmax is (x - max) - log(sum(exp(x - max))) along axis=-1; pick each row's "

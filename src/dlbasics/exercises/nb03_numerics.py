@@ -102,8 +102,6 @@ EXERCISES = [
     Exercise(
         name="round_off_prediction",
         notebook="03_numerical_stability",
-        task="Predict, before running it, the exact value of "
-        "add_repeatedly(1e9, 2e-7, 1000) - 1e9.",
         stub="round_off = ...",
         answer_name="round_off",
         hint="Near 1e9 floats are np.spacing(1e9) = 2**-23 apart; each addition rounds the sum "
@@ -117,8 +115,6 @@ EXERCISES = [
     Exercise(
         name="normalize_pixels",
         notebook="03_numerical_stability",
-        task="Write (C - 128) / 128 for an array of grey levels C (uint8 or float), returning "
-        "floats about in [-1, 1).",
         stub="def my_normalize(images):\n    ...",
         answer_name="my_normalize",
         hint="uint8 cannot hold negative numbers: convert with .astype(np.float32) before "

@@ -50,7 +50,8 @@ def _diagnose_sigma(answer) -> None:
     for X in cases:
         label = f"my_sigma(X of shape {X.shape})"
         out, warned = call(f, label, X)
-        sigma = float(as_array(out, label, ()))
+        out = as_array(out, label, None)
+        sigma = float(as_array(out.item() if out.size == 1 else out, label, ()))  # [s] is s
         rms = np.sqrt(np.mean(np.sum(X**2, axis=1)))
         got = f"{label} returned {sigma:.4g}{_w(warned)}"
         # 1 / mean ||x|| is as good as 1 / rms ||x||: accept both, and anything within 10 %.
@@ -82,8 +83,6 @@ EXERCISES = [
     Exercise(
         name="logit_std",
         notebook="04_initialization",
-        task="An image x with ||x|| = 20 meets weights W (784 x 10) drawn from N(0, 0.01^2). "
-        "Predict the standard deviation of its logits z = x W.",
         stub="logit_std = ...",
         answer_name="logit_std",
         hint="Each logit is a sum of independent terms x_i W_ik; variances add.",
@@ -96,8 +95,6 @@ EXERCISES = [
     Exercise(
         name="sigma_for_unit_logits",
         notebook="04_initialization",
-        task="Write a function of the data X (rows are samples) that returns the sigma for "
-        "which the logits X @ W, with W drawn from N(0, sigma^2), have standard deviation 1.",
         stub="def my_sigma(X):\n    ...",
         answer_name="my_sigma",
         hint="std(x W) = sigma ||x||: set it to 1 with a typical row size, e.g. the root mean "

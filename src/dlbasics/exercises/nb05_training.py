@@ -189,8 +189,6 @@ EXERCISES = [
     Exercise(
         name="gradients",
         notebook="05_training_the_classifier",
-        task="Write the gradients (dW, db) of the mean cross-entropy of softmax(X @ W + b) "
-        "against integer labels y; W is (n_features, n_classes), b is (n_classes,).",
         stub="def my_gradients(W, b, X, y):\n    ...",
         answer_name="my_gradients",
         hint="G = (softmax(X @ W + b) - one_hot(y)) / N; then dW = X.T @ G and db = G summed "
@@ -204,8 +202,6 @@ EXERCISES = [
     Exercise(
         name="numerical_gradient",
         notebook="05_training_the_classifier",
-        task="Write the central-difference gradient of a function loss(w) at an array w of any "
-        "shape: (loss(w + h e_i) - loss(w - h e_i)) / 2h for every entry i, h = 1e-5.",
         stub="def my_numerical_gradient(loss, w, h=1e-5):\n    ...",
         answer_name="my_numerical_gradient",
         hint="Loop over np.ndindex(w.shape); nudge w[i] up and down, call loss, put w[i] back.",
