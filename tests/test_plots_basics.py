@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
 from dlbasics import plots, standardize, widgets
 from dlbasics.descent import LeastSquares, gradient_descent
@@ -70,6 +71,24 @@ def test_softmax_bars_entropy_readout_clear_of_the_gauge_bar():
     for scale in (0.01, 0.3, 1.0, 100.0):
         bars.update(scale)
         assert not _overlap(bars.entropy_text, bars.entropy_bar, renderer), scale
+
+
+def test_softmax_bars_value_labels_clear_of_the_uniform_line():
+    fig, (ax,), (eax,) = plots.softmax_bars_figure(1)
+    bars = plots.SoftmaxBars(ax, SCORES, 1.0, entropy_ax=eax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    uniform = ax.lines[0]  # the dashed 1/K line
+    y = ax.transData.transform((0, 1 / 3))[1]
+    half_width = uniform.get_linewidth() / 72 * fig.dpi / 2
+    for scale in np.linspace(0.0, 0.6, 61):  # every bar crosses 1/3 on the way
+        bars.update(scale)
+        for text in bars.texts:
+            box = text.get_window_extent(renderer)
+            assert not box.y0 - half_width < y < box.y1 + half_width, (scale, text.get_text())
+    bars.update(0.1)  # the notebook's panel: the 0.318 bar sits just under 1/3
+    assert bars.texts[1].get_text() == "0.318"
+    assert not bars.texts[1].get_window_extent(renderer).y0 < y
 
 
 def test_softmax_bars_refuse_a_scale_that_overflows_the_logits(recwarn):
@@ -253,6 +272,18 @@ def test_pipeline_diagram_shows_the_computed_example():
         assert word in texts
     assert "[0.66, 0.24, 0.10]" in texts
     assert "0.42" in texts  # -log 0.659
+
+
+def test_pipeline_diagram_labels_clear_of_the_boxes():
+    fig = plots.pipeline_diagram(logits=(2.0, 1.0, 0.1), label=0)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (softmax_label,) = [t for t in ax.texts if t.get_text() == "softmax"]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 6  # five stages and the labels
+    for box in boxes:
+        assert not _overlap(softmax_label, box, renderer), box
 
 
 # --- notebook 03: numerical stability -------------------------------------------------------

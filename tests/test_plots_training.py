@@ -210,6 +210,17 @@ def test_compare_runs_starts_at_epoch_0_and_counts_steps(small_run):
     assert full.get_marker() != sgd.get_marker() and full.get_linestyle() != sgd.get_linestyle()
 
 
+def test_compare_runs_counts_updates_in_plain_numbers():
+    losses = np.linspace(LN10, 0.5, 41)
+    fig = plots.compare_runs_figure({"full": (losses, 1), "sgd": (losses[:6], 40)})
+    ax_steps = fig.axes[1]
+    fig.canvas.draw()
+    shown = {t.get_text() for t in ax_steps.get_xticklabels() if t.get_text()}
+    assert {"0", "1", "10", "100"} <= shown, shown  # not 10^0, 10^1
+    legend = [t.get_text() for t in ax_steps.get_legend().get_texts()]
+    assert legend[:2] == ["full: 1 update per epoch", "sgd: 40 updates per epoch"]
+
+
 def test_loss_curves_tell_runs_apart_without_colour(small_run):
     model, _, _ = small_run
     fig = plots.loss_curves_figure({"a": model.history, "b": model.history})

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .._validation import as_float_array, check_positive_int, check_real
+from ..cross_entropy import cross_entropy
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, new_figure, panel_values, stacked_panels
 
@@ -21,7 +22,8 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
     """Boxes and arrows: input → linear model → logits → softmax → cross-entropy ← one-hot labels.
 
     The notes' cross-entropy figure, redrawn. The example numbers under the
-    boxes are computed: ``softmax(logits)`` and the one-hot row for ``label``.
+    boxes are computed: ``softmax(logits)``, the one-hot row for ``label``, and
+    the loss by :func:`dlbasics.cross_entropy.cross_entropy`.
 
     Parameters
     ----------
@@ -64,15 +66,19 @@ def _check_example(logits, label) -> tuple[np.ndarray, int]:
 def _draw_stages(ax) -> None:
     """The five boxes in a row, the arrows between them, and the labels feeding the loss."""
     x, y = STAGE_X, STAGE_Y
-    _box(ax, x[0], y, "input\nx", LIGHT_GREY, w=1.1)
-    _box(ax, x[1], y, "linear model\nWx + b", LIGHT_BLUE)
-    _box(ax, x[2], y, "logits y\n(scores)", LIGHT_GREY, w=1.3)
-    _box(ax, x[3], y, "probabilities\nS(y)", LIGHT_GREY)
-    _box(ax, x[4], y, "cross-entropy\nD(S, L)", LIGHT_ORANGE, w=1.4)
-    _arrow(ax, (x[0] + 0.6, y), (x[1] - 0.8, y))
-    _arrow(ax, (x[1] + 0.8, y), (x[2] - 0.7, y))
-    _arrow(ax, (x[2] + 0.7, y), (x[3] - 0.8, y), "softmax")
-    _arrow(ax, (x[3] + 0.8, y), (x[4] - 0.75, y))
+    stages = [
+        ("input\nx", LIGHT_GREY, 1.1),
+        ("linear model\nWx + b", LIGHT_BLUE, 1.5),
+        ("logits y\n(scores)", LIGHT_GREY, 1.1),  # narrow: room for "softmax" on the next arrow
+        ("probabilities\nS(y)", LIGHT_GREY, 1.3),
+        ("cross-entropy\nD(S, L)", LIGHT_ORANGE, 1.4),
+    ]
+    for xi, (text, color, w) in zip(x, stages, strict=True):
+        _box(ax, xi, y, text, color, w=w)
+    for i, label in enumerate(["", "", "softmax", ""]):
+        gap = 0.05  # the boxes' rounded padding
+        start, end = x[i] + stages[i][2] / 2 + gap, x[i + 1] - stages[i + 1][2] / 2 - gap
+        _arrow(ax, (start, y), (end, y), label)
     _box(ax, x[4], 0.55, "one-hot\nlabels L", LIGHT_GREY, w=1.3)
     _arrow(ax, (x[4], 0.98), (x[4], y - 0.45))
 
@@ -86,7 +92,7 @@ def _write_example(ax, logits, probs, label: int) -> None:
     ax.text(x[2], y - 0.6, _fmt(logits, 1), ha="center", va="top", **numbers_style)
     ax.text(x[3], y - 0.6, _fmt(probs, 2), ha="center", va="top", **numbers_style)
     ax.text(x[4] - 0.75, 0.55, _fmt(target, 1), ha="right", va="center", **numbers_style)
-    loss = -np.log(probs[label])
+    loss = cross_entropy(probs, target)
     text = f"D = −log {probs[label]:.2f} = {loss:.2f}"
     ax.text(x[4] + 0.7, y + 0.5, text, ha="right", va="bottom", **numbers_style)
 

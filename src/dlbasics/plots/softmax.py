@@ -105,11 +105,13 @@ class SoftmaxBars:
         if not np.isfinite(logits).all():
             raise ValueError(f"scale must keep scale * scores finite, got scale={scale:g}")
         p = softmax(logits)
+        uniform, label_height = 1 / p.size, _label_height(self.ax, self.texts[0])
         for bar, text, logit_text, pi, z in zip(
             self.bars, self.texts, self.logit_texts, p, logits, strict=True
         ):
             bar.set_height(pi)
-            text.set_y(pi)
+            # A label that would straddle the dashed 1/K line sits just above it instead.
+            text.set_y(uniform if pi < uniform < pi + label_height else pi)
             text.set_text(f"{pi:.3f}")
             logit_text.set_text(f"logit {z:.3g}")
         self.probabilities = p
@@ -122,6 +124,18 @@ class SoftmaxBars:
             self.entropy_bar.set_width(self.entropy)
             self.entropy_text.set_text(readout)
         return p
+
+
+def _label_height(ax, text) -> float:
+    """Generous height of a one-line bar label, its lift and backing, in data units of ``ax``.
+
+    Measured from the axes' current size; before the first draw the axes are
+    larger than after layout, hence the 1.5 margin.
+    """
+    points = 1.5 * (1.2 * text.get_fontsize() + 4)  # line height, 2-point lift, 1-point padding
+    axes_points = ax.bbox.height / ax.figure.dpi * 72
+    low, high = ax.get_ylim()
+    return points / axes_points * (high - low)
 
 
 def _under_ticks(ax, k: int) -> list:

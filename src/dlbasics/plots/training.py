@@ -290,7 +290,8 @@ def compare_runs_figure(runs) -> Figure:
         epochs = np.arange(len(losses))
         style = RUN_STYLES[i % len(RUN_STYLES)] | {"ms": 4}
         ax_epoch.plot(epochs, losses, **style, label=label)
-        ax_steps.plot(epochs * steps, losses, **style, label=f"{label}: {steps} update(s)/epoch")
+        per_epoch = f"{steps} update{'s' if steps > 1 else ''} per epoch"
+        ax_steps.plot(epochs * steps, losses, **style, label=f"{label}: {per_epoch}")
     for ax in (ax_epoch, ax_steps):
         ax.axhline(LN_10, color=GREY, ls=":", lw=1, label="ln 10")
         ax.set_ylabel("training loss")
@@ -301,6 +302,7 @@ def compare_runs_figure(runs) -> Figure:
     ax_epoch.xaxis.get_major_locator().set_params(integer=True)
     ax_epoch.set_title("per epoch (the same work)")
     ax_steps.set_xscale("symlog", linthresh=1)
+    ax_steps.xaxis.set_major_formatter("{x:,.0f}")  # updates are counts: 1, 10, 100, not 10^0
     ax_steps.set_xlim(0, 1.5 * max(ax_steps.dataLim.x1, 1))  # room for the last marker
     ax_steps.set_xlabel("weight updates (gradient steps)")
     ax_steps.set_title("per weight update")
