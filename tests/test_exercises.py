@@ -146,6 +146,10 @@ def _numgrad(loss, w, h=1e-5, forward=False, denominator=2):
     return grad
 
 
+def _sigmoid_where(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
 WRONG = {
     "softmax": [
         (_softmax_no_shift, "subtract the max score first"),
@@ -163,6 +167,9 @@ WRONG = {
         (lambda z: 1 / (1 + np.exp(-z)), "overflows for |z| = 1000"),
         (lambda z: 1 / (1 + np.exp(z)), "probability of class 1"),
         (lambda z: 2 / (1 + np.exp(-np.clip(z, -50, 50))), "e^z / (e^z + e^0)"),
+        (_sigmoid_where, "np.where computes both branches"),
+        (lambda z: 1 / (1 + np.exp(-np.clip(z, -10, 10))), "clipped at +-10"),
+        (lambda z: np.array([scipy.special.expit(v) for v in z]), "0-d array such as"),
     ],
     "cross_entropy_from_logits": [
         (lambda z, y: float(-np.sum(_pick(z, y))), "summed over the"),
@@ -197,6 +204,8 @@ WRONG = {
         (lambda X: 1 / np.mean(np.sum(X**2, axis=1)), "no square"),
         (lambda X: 1.0, "have std about"),
         (lambda X: 1 / (X.std() * np.sqrt(X.shape[1])), "not centred"),
+        (lambda X: 1 / np.linalg.norm(X), "of the whole matrix"),
+        (lambda X: 1 / np.linalg.norm(X, axis=1), "return one number (a float)"),
     ],
     "gradients": [
         (lambda W, b, X, y: tuple(-g for g in _grad_ref(W, b, X, y)), "sign is flipped"),
@@ -219,6 +228,8 @@ WRONG = {
         (lambda loss, w, h=1e-5: _numgrad(loss, w, h, denominator=1), "divide by 2h"),
         (lambda loss, w, h=1e-5: np.zeros_like(w), "np.ndindex"),
         (_numgrad_not_restored, "left w changed"),
+        (lambda loss, w, h=1e-5: _numgrad(loss, w, 1e-3), "nudge by the h you are given"),
+        (lambda loss, w, h=1e-5: _numgrad(loss, w, h).ravel(), "the right number of entries"),
     ],
 }
 
@@ -272,6 +283,9 @@ def test_any_correct_answer_is_accepted():
     assert checked("cross_entropy_from_logits", lambda z, y: np.float32(ce(z, y))).correct
     assert checked("cross_entropy_from_logits", lambda z, y: np.float64(ce(z, y))).correct
     assert checked("sigma_for_unit_logits", lambda X: 1 / np.linalg.norm(X, axis=1).mean()).correct
+    assert checked("sigmoid", lambda z: scipy.special.expit(z).astype(np.float32)).correct
+    assert checked("sigmoid", lambda z: 0.5 * (1 + np.tanh(z / 2))).correct
+    assert checked("cross_entropy_from_logits", lambda z, y: np.array([ce(z, y)])).correct
 
 
 def test_learner_exceptions_become_one_sentence():
@@ -362,10 +376,6 @@ def test_feedback_text_and_html():
         html = feedback._repr_html_()
         assert colour in html and f"<b>{start.rstrip(':')}:</b>" in html
     assert "&lt;" in checked("softmax", lambda x: "<oops>")._repr_html_()
-
-
-def _sigmoid_where(z):
-    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
 
 
 def test_sigmoid_with_np_where_is_told_that_both_branches_run():

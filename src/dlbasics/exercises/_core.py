@@ -219,12 +219,24 @@ def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
             f"{label} returned an array of shape {arr.shape}: return one number (a float), "
             "not an array."
         )
-    if shape is not None and arr.shape != shape:
+    if shape is None or arr.shape == shape:
+        return arr
+    if arr.size == np.prod(shape) and arr.squeeze().shape != np.empty(shape).squeeze().shape:
         raise Mistake(
-            f"{label} returned shape {arr.shape}, expected {shape}: check which axis you "
-            "reduced and whether you kept it."
+            f"{label} returned shape {arr.shape}, expected {shape}: the right number of "
+            f"entries in the wrong shape - build the result with shape {shape} (np.zeros_like "
+            "of the input), rather than a flat list or a transpose."
         )
-    return arr
+    raise Mistake(
+        f"{label} returned shape {arr.shape}, expected {shape}: check which axis you "
+        "reduced and whether you kept it."
+    )
+
+
+def as_float(result, label: str) -> float:
+    """The learner's result as one float (a size-1 array counts as its entry), or a Mistake."""
+    arr = as_array(result, label, None)
+    return float(as_array(arr.reshape(()) if arr.size == 1 else arr, label, ()))
 
 
 def as_number(answer, what: str) -> float:

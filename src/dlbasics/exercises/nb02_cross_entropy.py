@@ -8,7 +8,7 @@ from ..cross_entropy import cross_entropy_from_logits as _ce
 from ._core import (
     Exercise,
     Mistake,
-    as_array,
+    as_float,
     as_number,
     call,
     function_answer,
@@ -115,12 +115,12 @@ def _diagnose_cross_entropy(answer) -> None:
     for logits, labels in cases:
         label = f"my_cross_entropy({show(logits)}, {show(labels)})"
         out, warned = call(f, label, logits, labels)
-        if np.ndim(out) == 1 and np.shape(out) == labels.shape:
+        if labels.size > 1 and np.shape(out) == labels.shape:
             raise Mistake(
                 f"{label} returned one loss per sample, {show(out)}: take their mean, "
                 "one float for the batch."
             )
-        value = float(as_array(out, label, ()))
+        value = as_float(out, label)
         expected = _ce(logits, labels)
         got = f"{label} returned {value:.6g}{_w(warned)}"
         if np.isclose(value, expected, rtol=1e-7) and not warned:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Exercise, Mistake, as_array, as_number, call, function_answer, reject_known_wrong
+from ._core import Exercise, Mistake, as_float, as_number, call, function_answer, reject_known_wrong
 from ._core import warned_suffix as _w
 
 
@@ -50,8 +50,7 @@ def _diagnose_sigma(answer) -> None:
     for X in cases:
         label = f"my_sigma(X of shape {X.shape})"
         out, warned = call(f, label, X)
-        out = as_array(out, label, None)
-        sigma = float(as_array(out.item() if out.size == 1 else out, label, ()))  # [s] is s
+        sigma = as_float(out, label)
         rms = np.sqrt(np.mean(np.sum(X**2, axis=1)))
         got = f"{label} returned {sigma:.4g}{_w(warned)}"
         # 1 / mean ||x|| is as good as 1 / rms ||x||: accept both, and anything within 10 %.
@@ -67,6 +66,11 @@ def _diagnose_sigma(answer) -> None:
                 f"{got}: X.std() measures the spread around the features' mean, but these "
                 "inputs are not centred and the logits see the mean too - use the size of "
                 "the rows, ||x||."
+            )
+        if np.isclose(sigma, 1 / np.linalg.norm(X), rtol=1e-3):
+            raise Mistake(
+                f"{got}: that is 1/||X|| of the whole matrix, which shrinks as rows are added - "
+                "a logit sees one row, so use the size of a row, ||x||, averaged over the rows."
             )
         if np.isclose(sigma, 1 / rms**2, rtol=0.1):
             raise Mistake(

@@ -173,6 +173,14 @@ def _diagnose_numerical(answer) -> None:
                 f"{got}: twice the gradient - (loss(w + h) - loss(w - h)) spans 2h, "
                 "so divide by 2h."
             )
+        k = np.unravel_index(np.argmax(np.abs(out - expected)), w.shape)
+        worst = f"entry {tuple(int(i) for i in k)} is {out[k]:.10g}, expected {expected[k]:.10g}"
+        if np.allclose(out, expected, rtol=1e-3):
+            raise Mistake(
+                f"{label}: {worst}, off by {abs(out[k] - expected[k]):.2g} - central "
+                "differences with h = 1e-5 are off by about h^2 = 1e-10 here: nudge by the h "
+                "you are given, up and down by the same h."
+            )
         raise Mistake(
             f"{got}, expected {show(expected)}: nudge one entry at a time "
             "(np.ndindex(w.shape) visits every entry of any shape) and restore it."
