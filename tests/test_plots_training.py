@@ -195,6 +195,19 @@ def test_training_curves_at(small_run):
     assert len(plots.training_curves_at(model.history).axes) == 2
 
 
+def test_training_curves_reference_labels_inside_their_axes():
+    history = {"epoch": [1, 2], "train_loss": [0.8, 0.5], "train_accuracy": [0.7, 0.8]}
+    fig = plots.training_curves_at(history, after=(1, 2))  # notebook 05's panel size
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax_loss, _, ax_accuracy, _ = fig.axes
+    for ax, label in ((ax_loss, "ln 10 (start)"), (ax_accuracy, "chance (0.1)")):
+        (text,) = [t for t in ax.texts if t.get_text() == label]
+        box, frame = text.get_window_extent(renderer), ax.get_window_extent(renderer)
+        air = 3  # pixels between the label and the frame: it must not touch it
+        assert frame.y0 + air < box.y0 and box.y1 < frame.y1 - air, label
+
+
 def test_compare_runs_starts_at_epoch_0_and_counts_steps(small_run):
     model, _, _ = small_run
     losses = [LN10, *model.history["valid_loss"]]  # any per-epoch losses, initial one first

@@ -114,7 +114,7 @@ class TrainingCurves:
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.grid(alpha=0.3)
         ax_loss.set_ylim(0, float(top))
-        _reference_line(ax_loss, LN_10, "ln 10 (start)")
+        _reference_line(ax_loss, LN_10, "ln 10 (start)", below=True)  # the axis ends just above
         ax_loss.set_ylabel("cross-entropy loss")
         ax_accuracy.set_ylim(0, 1)
         _reference_line(ax_accuracy, 0.1, "chance (0.1)")
@@ -166,17 +166,20 @@ class TrainingCurves:
         return " "
 
 
-def _reference_line(ax, y: float, label: str) -> None:
-    """A dotted line labelled at its right end, where the curves of a run that learns are not."""
+def _reference_line(ax, y: float, label: str, *, below: bool = False) -> None:
+    """A dotted line labelled at its right end, where the curves of a run that learns are not.
+
+    ``below`` hangs the label under the line, for a line near the top of the axes.
+    """
     ax.axhline(y, color=GREY, ls=":", lw=1)
     ax.annotate(
         label,
         (1, y),
         xycoords=("axes fraction", "data"),
-        xytext=(-3, 2),
+        xytext=(-3, -2 if below else 2),
         textcoords="offset points",
         ha="right",
-        va="bottom",
+        va="top" if below else "bottom",
         fontsize="small",
         color=GREY,
     )
