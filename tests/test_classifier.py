@@ -1,13 +1,20 @@
 """Tests for dlbasics.classifier: the math, the training loop, and every refusal."""
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
 import scipy.optimize
 import scipy.special
 
-from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
+from dlbasics import _validation
+from dlbasics.classifier import (
+    DivergenceError,
+    LogisticClassifier,
+    confusion_counts,
+    gradient_check,
+)
 
 
 def blobs(n=120, n_features=6, n_classes=3, seed=0, dtype=np.float64):
@@ -446,4 +453,46 @@ def test_initialize_refuses_bad_arguments():
         LogisticClassifier().initialize(0, 10)
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         LogisticClassifier().initialize(4, 3, dtype=np.int64)
+    with pytest.raises(TypeError, match=r"dtype must be numpy.float32 or numpy.float64, got 'foo'"):
+        LogisticClassifier().initialize(4, 3, dtype="foo")
     assert LogisticClassifier(n_classes=10).initialize(784).W.shape == (784, 10)
+
+
+# ------------------------------------------------------------------ memory
+
+
+def test_weights_that_cannot_fit_are_refused_before_allocating():
+    # 10**9 classes: 64 GB of weights and work space for a single feature. Without
+    # the check, the process is killed by the OS with no message.
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ValueError,
+            match=r"weights of shape \(1, 1000000000\) need about "
+            r"[\d.]+ GiB, more than the .* ask for a smaller n_classes",
+        ):
+            LogisticClassifier(n_classes=10**9).fit([[1.0]], [0])
+        with pytest.raises(ValueError, match=r"weights of shape \(1000000, 1000000\)"):
+            LogisticClassifier().initialize(10**6, 10**6)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+def test_the_weight_memory_estimate_counts_the_batch(monkeypatch):
+    # 10 classes x (5 x 4 features + 3 x 100 rows) x 8 bytes = 25,600 bytes.
+    X, y = np.zeros((100, 4)), np.arange(100) % 10
+    monkeypatch.setattr(_validation, "available_memory", lambda: (25_600, "free"))
+    LogisticClassifier().fit(X, y, epochs=1)
+    with pytest.raises(ValueError, match=r"ask for a smaller n_classes"):
+        LogisticClassifier(n_classes=11).fit(X, y, epochs=1)
+    LogisticClassifier(n_classes=11).fit(X, y, epochs=1, batch_size=90)  # 11 x 290 x 8 < 25,600
+    with pytest.raises(ValueError, match=r"weights of shape \(5, 10\)"):
+        LogisticClassifier().fit(np.zeros((100, 5)), y, epochs=1)  # 10 x 325 x 8 > 25,600
+
+
+def test_confusion_counts_refuses_a_matrix_that_cannot_fit():
+    with pytest.raises(ValueError, match=r"a 1000000 x 1000000 count matrix need about 7450.6 GiB"):
+        confusion_counts([0], [0], n_classes=10**6)
+    assert confusion_counts([0, 2], [2, 2], n_classes=3).sum() == 2

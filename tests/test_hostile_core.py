@@ -276,22 +276,68 @@ def test_raw_pixels_at_the_default_learning_rate_raise(letter_data, batch_size):
     assert all(loss < 100 * math.log(10) for loss in model.history["train_loss"])
 
 
-@pytest.mark.parametrize(
-    "centred, learning_rate, batch_size",
-    [(False, lr, 128) for lr in (0.05, 0.1, 0.5, 1.0)]
-    + [(False, lr, None) for lr in (0.05, 0.1, 0.5)]
-    + [(True, lr, 128) for lr in (1.0, 5.0)],
-)
-def test_normal_course_runs_raise_no_false_alarm(letter_data, centred, learning_rate, batch_size):
+# The settings the course uses (notebook 05 and the docstrings): normalized or
+# centred letters, SGD with batches of 128 at learning rates 0.01-0.1, full-batch
+# gradient descent at 0.03-0.1. None may end 3 epochs in a row above its start.
+COURSE_GRID = [
+    (centred, lr, batch_size, epochs)
+    for centred in (False, True)
+    for lr, batch_size, epochs in [(lr, 128, 30) for lr in (0.01, 0.03, 0.05, 0.1)]
+    + [(lr, None, 60) for lr in (0.03, 0.05, 0.1)]
+]
+
+
+@pytest.mark.parametrize("centred, learning_rate, batch_size, epochs", COURSE_GRID)
+def test_normal_course_runs_raise_no_false_alarm(
+    letter_data, centred, learning_rate, batch_size, epochs
+):
     _, labels, X = letter_data
     if centred:
         X = X - X.mean(axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = LogisticClassifier().fit(
-            X, labels, epochs=10, learning_rate=learning_rate, batch_size=batch_size
+            X, labels, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size
         )
-    assert len(model.history["train_loss"]) == 10
+    assert len(model.history["train_loss"]) == epochs
+    assert model.history["train_loss"][-1] < 0.8 * math.log(10)  # and it did learn
+
+
+def test_a_loss_that_stays_above_its_start_raises(letter_data):
+    # Full batch at learning rate 0.5 on normalized letters: 2.3, 4.0, 15, 22, 25 ...
+    # never inf, never 100x ln 10, and 20% accuracy.
+    _, labels, X = letter_data
+    model = LogisticClassifier()
+    with pytest.raises(
+        DivergenceError,
+        match=r"epoch 4: training loss .* above its starting value max\(initial loss, ln K\) = "
+        r"2.3\d* for 3 epochs in a row \([\d.]+, [\d.]+, [\d.]+\)\. Try a smaller "
+        r"learning_rate \(got 0.5\) or normalized inputs.* The model keeps epoch 3\.",
+    ):
+        model.fit(X, labels, epochs=20, learning_rate=0.5)
+    assert model.history["epoch"] == [1, 2, 3]  # the last completed epoch is kept
+
+
+def test_raw_pixels_at_a_small_learning_rate_raise(letter_data):
+    # Notebook 05's raw-pixel run: no overflow, losses in the hundreds, no learning.
+    images, labels, _ = letter_data
+    raw = images.reshape(len(images), -1).astype(np.float32)
+    with pytest.warns(UserWarning, match=r"X looks unnormalized"):
+        with pytest.raises(DivergenceError, match=r"for 3 epochs in a row"):
+            LogisticClassifier().fit(raw, labels, epochs=10, batch_size=128, learning_rate=0.01)
+
+
+def test_one_epoch_above_the_start_is_not_yet_divergence():
+    # Epoch 1 above ln K, then down: the first large steps overshoot, then recover.
+    history = {"train_loss": []}
+    W, b = np.zeros((2, 2)), np.zeros(2)
+    for epoch, loss in enumerate([3.0, 2.9, 0.5, 3.0, 3.0], start=1):
+        classifier._check_divergence(
+            {"epoch": epoch, "train_loss": loss}, history, W, b, math.log(2), 0.1
+        )
+        history["train_loss"].append(loss)
+    with pytest.raises(DivergenceError, match=r"epoch 6: .*3 epochs in a row \(3, 3, 3\)"):
+        classifier._check_divergence({"epoch": 6, "train_loss": 3.0}, history, W, b, 0.7, 0.1)
 
 
 # -------------------------------------------------- interrupts lose nothing (item 7)

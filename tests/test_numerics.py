@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dlbasics import add_repeatedly, compensated_sum, normalize_pixels, standardize
+from dlbasics import add_repeatedly, compensated_sum, normalize_pixels, numerics, standardize
 
 
 def test_the_notes_round_off_experiment():
@@ -98,3 +99,18 @@ def test_add_repeatedly_bad_times():
         add_repeatedly(1.0, 1.0, -1)
     with pytest.raises(TypeError, match="times must be an int"):
         add_repeatedly(1.0, 1.0, 2.5)
+
+
+@pytest.mark.parametrize("times", [10**8 + 1, 10**12])
+def test_add_repeatedly_refuses_endless_loops_at_once(times):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=rf"times must be <= 100_000_000 .*got {times:_}$"):
+        add_repeatedly(1.0, 1.0, times)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_add_repeatedly_cap_is_inclusive(monkeypatch):
+    monkeypatch.setattr(numerics, "MAX_REPEATS", 10)
+    assert add_repeatedly(0.0, 1.0, 10) == 10.0
+    with pytest.raises(ValueError, match=r"times must be <= 10 "):
+        add_repeatedly(0.0, 1.0, 11)

@@ -24,7 +24,13 @@ import warnings
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validation import as_float_array, as_int_labels, check_positive_int, check_real
+from ._validation import (
+    as_float_array,
+    as_int_labels,
+    check_memory,
+    check_positive_int,
+    check_real,
+)
 from .cross_entropy import cross_entropy_from_logits
 from .initialization import gaussian_init
 from .softmax import log_softmax, softmax
@@ -41,13 +47,23 @@ MAX_INFERRED_CLASSES = 10_000
 # at learning rate 1 peak near 17x ln 10 in their first epoch); diverging ones
 # reach 1e3x and more within an epoch or two.
 DIVERGENCE_FACTOR = 100
+# fit also stops when the training loss has stayed above that starting value,
+# max(initial loss, ln K), for this many epochs in a row: the steps make the model
+# worse, not better, without blowing up (normalized letters at learning rate 0.5,
+# full batch: 2.3, 4.0, 15, 22, 25, ...). A healthy run is above it for one epoch at
+# most (a first large step overshoots, then the loss comes down); in a grid of
+# course settings none was above it for two epochs in a row.
+DIVERGENCE_PATIENCE = 3
 # fit warns when the root-mean-square of X is above this: normalized inputs
 # have about 1, raw 0..255 pixels about 100.
 MAX_INPUT_RMS = 10.0
+# Training holds about this many arrays the size of W at once: W, its gradient,
+# the step learning_rate * dW, the published copy and the one it replaces.
+_WEIGHT_COPIES = 5
 
 
 class DivergenceError(FloatingPointError):
-    """Training diverged: the loss became non-finite or far too large (see ``fit``)."""
+    """Training diverged: the loss became non-finite, far too large or stayed high (see ``fit``)."""
 
 
 def _new_history() -> dict[str, list]:
@@ -96,6 +112,45 @@ def _warn_if_unnormalized(X: np.ndarray) -> None:
             UserWarning,
             stacklevel=3,
         )
+
+
+def _check_model_memory(n_features: int, n_classes: int, dtype, batch_size: int = 0) -> None:
+    """Refuse, before allocating, weights and batch work space that cannot fit in memory.
+
+    Training holds ``_WEIGHT_COPIES`` arrays of shape (n_features, n_classes) and
+    three of shape (batch_size, n_classes): logits, log-probabilities, their gradient.
+    """
+    nbytes = np.dtype(dtype).itemsize * n_classes * (_WEIGHT_COPIES * n_features + 3 * batch_size)
+    check_memory(nbytes, f"weights of shape ({n_features}, {n_classes})", "n_classes")
+
+
+def _check_divergence(row: dict, history: dict, W, b, start_loss: float, learning_rate) -> None:
+    """Raise DivergenceError if the epoch in ``row`` shows that training diverged.
+
+    ``history`` holds the epochs before it; ``start_loss`` is max(initial loss, ln K).
+    """
+    losses = [*history["train_loss"], row["train_loss"]]
+    recent = losses[-DIVERGENCE_PATIENCE:]
+    finite = np.isfinite([row["train_loss"], row.get("valid_loss", 0.0)]).all()
+    if not (finite and np.isfinite(W).all() and np.isfinite(b).all()):
+        why = "the loss or the weights became inf or NaN"
+    elif row["train_loss"] > DIVERGENCE_FACTOR * start_loss:
+        limit = DIVERGENCE_FACTOR * start_loss
+        why = f"more than {DIVERGENCE_FACTOR} x max(initial loss, ln K) = {limit:.4g}"
+    elif len(recent) == DIVERGENCE_PATIENCE and min(recent) > start_loss:
+        why = (
+            f"above its starting value max(initial loss, ln K) = {start_loss:.4g} for "
+            f"{DIVERGENCE_PATIENCE} epochs in a row ({', '.join(f'{x:.4g}' for x in recent)})"
+        )
+    else:
+        return
+    epoch = row["epoch"]
+    kept = f"epoch {epoch - 1}" if epoch > 1 else "its state before this fit"
+    raise DivergenceError(
+        f"training diverged in epoch {epoch}: training loss {row['train_loss']:.4g}, {why}. "
+        f"Try a smaller learning_rate (got {learning_rate:g}) or normalized inputs "
+        f"(dlbasics.normalize_pixels, dlbasics.standardize). The model keeps {kept}."
+    )
 
 
 def _forward_backward(X, y, W, b):
@@ -181,24 +236,6 @@ class LogisticClassifier:
 
     # ------------------------------------------------------------------ setup
 
-    @staticmethod
-    def _check_divergence(epoch, row, W, b, loss_limit, learning_rate) -> None:
-        loss = row["train_loss"]
-        finite = np.isfinite([loss, row.get("valid_loss", 0.0)]).all()
-        if finite and np.isfinite(W).all() and np.isfinite(b).all() and loss <= loss_limit:
-            return
-        why = (
-            "the loss or the weights became inf or NaN"
-            if not finite or loss <= loss_limit
-            else f"more than {DIVERGENCE_FACTOR} x max(initial loss, ln K) = {loss_limit:.4g}"
-        )
-        kept = f"epoch {epoch - 1}" if epoch > 1 else "its state before this fit"
-        raise DivergenceError(
-            f"training diverged in epoch {epoch}: training loss {loss:.4g}, {why}. "
-            f"Try a smaller learning_rate (got {learning_rate:g}) or normalized inputs "
-            f"(dlbasics.normalize_pixels, dlbasics.standardize). The model keeps {kept}."
-        )
-
     def _initial_params(self, n_features, n_classes, dtype, rng):
         W = gaussian_init((n_features, n_classes), self.sigma, rng, dtype=dtype)
         return W, np.zeros(n_classes, dtype=dtype)
@@ -238,9 +275,15 @@ class LogisticClassifier:
                 "n_classes is needed: give it here or to LogisticClassifier(n_classes=...)"
             )
         n_classes = check_positive_int(n_classes, "n_classes")
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"dtype must be numpy.float32 or numpy.float64, got {dtype!r}"
+            ) from None
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        _check_model_memory(n_features, n_classes, dtype)
         rng = np.random.default_rng(self.seed)
         self.W, self.b = self._initial_params(n_features, n_classes, dtype, rng)
         self.history = _new_history()
@@ -366,6 +409,38 @@ class LogisticClassifier:
 
     # --------------------------------------------------------------- training
 
+    def _check_fit_args(self, X, y, epochs, learning_rate, batch_size, X_valid, y_valid, callback):
+        """Validate :meth:`fit`'s arguments and return them ready for training.
+
+        Returns ``X, y, X_valid, y_valid, n_classes, epochs, learning_rate, batch_size``
+        with ``X`` C-contiguous float32 or float64 and ``batch_size`` an int <= len(X).
+        Refuses, before anything is allocated, weights that cannot fit in memory.
+        """
+        X = self._check_X(X, "X")
+        # The same dtype and layout, the same rounding: any input gives one result.
+        X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
+        y = self._check_y(y, X, "y", self.n_classes)
+        epochs = check_positive_int(epochs, "epochs")
+        learning_rate = check_real(learning_rate, "learning_rate", positive=True)
+        if batch_size is not None:
+            batch_size = check_positive_int(batch_size, "batch_size")
+        batch_size = len(X) if batch_size is None else min(batch_size, len(X))
+        if callback is not None and not callable(callback):
+            raise TypeError(
+                f"callback must be callable as callback(epoch, history), "
+                f"got {type(callback).__name__}"
+            )
+        if (X_valid is None) != (y_valid is None):
+            raise ValueError("give both X_valid and y_valid, or neither")
+        if X_valid is not None:
+            X_valid = self._check_X(X_valid, "X_valid")
+            if X_valid.shape[1] != X.shape[1]:
+                raise ValueError(f"X_valid has {X_valid.shape[1]} features, but X has {X.shape[1]}")
+            y_valid = self._check_y(y_valid, X_valid, "y_valid", self.n_classes)
+        n_classes = self.n_classes or _infer_n_classes(y, y_valid)
+        _check_model_memory(X.shape[1], n_classes, X.dtype, batch_size)
+        return X, y, X_valid, y_valid, n_classes, epochs, learning_rate, batch_size
+
     def fit(
         self,
         X,
@@ -419,9 +494,15 @@ class LogisticClassifier:
         ------
         DivergenceError
             After an epoch whose training loss exceeds ``DIVERGENCE_FACTOR`` (100)
-            times ``max(initial loss, ln K)``, or whose loss or weights are not
-            finite: a learning rate too large, or unnormalized inputs. The
-            message names the epoch, the loss and what to try.
+            times its starting value ``max(initial loss, ln K)``, or whose loss or
+            weights are not finite, or once the training loss has stayed above that
+            starting value for ``DIVERGENCE_PATIENCE`` (3) epochs in a row: a
+            learning rate too large, or unnormalized inputs. The message names the
+            epoch, the losses and what to try.
+        ValueError
+            Besides bad arguments: if the weights and the work space of a batch
+            (about ``8 * n_classes * (5 * n_features + 3 * batch_size)`` bytes in
+            float64) would not fit in the free memory. Checked before allocating.
 
         Notes
         -----
@@ -451,38 +532,16 @@ class LogisticClassifier:
         >>> model.history["train_loss"][-1] < model.history["train_loss"][0]
         True
         """
-        X = self._check_X(X, "X")
-        if X.dtype != np.float32:
-            X = X.astype(np.float64, copy=False)
-        y = self._check_y(y, X, "y", self.n_classes)
-        epochs = check_positive_int(epochs, "epochs")
-        learning_rate = check_real(learning_rate, "learning_rate", positive=True)
-        if batch_size is not None:
-            batch_size = check_positive_int(batch_size, "batch_size")
-        if callback is not None and not callable(callback):
-            raise TypeError(
-                f"callback must be callable as callback(epoch, history), "
-                f"got {type(callback).__name__}"
-            )
-        if (X_valid is None) != (y_valid is None):
-            raise ValueError("give both X_valid and y_valid, or neither")
-        if X_valid is not None:
-            X_valid = self._check_X(X_valid, "X_valid")
-            if X_valid.shape[1] != X.shape[1]:
-                raise ValueError(f"X_valid has {X_valid.shape[1]} features, but X has {X.shape[1]}")
-            y_valid = self._check_y(y_valid, X_valid, "y_valid", self.n_classes)
-        n_classes = self.n_classes or _infer_n_classes(y, y_valid)
+        X, y, X_valid, y_valid, n_classes, epochs, learning_rate, batch_size = self._check_fit_args(
+            X, y, epochs, learning_rate, batch_size, X_valid, y_valid, callback
+        )
         _warn_if_unnormalized(X)
-
-        X = np.ascontiguousarray(X)  # the same layout, the same rounding: any input, one result
         n, n_features = X.shape
-        batch_size = n if batch_size is None else min(batch_size, n)
         rng = np.random.default_rng(self.seed)
         W, b = self._initial_params(n_features, n_classes, X.dtype, rng)
-        history = _new_history()
         with np.errstate(all="ignore"):  # overflow means divergence: reported below
-            start_loss = cross_entropy_from_logits(X @ W + b, y)
-        loss_limit = DIVERGENCE_FACTOR * max(start_loss, np.log(n_classes))
+            start_loss = max(cross_entropy_from_logits(X @ W + b, y), np.log(n_classes))
+        history = _new_history()
 
         # One BLAS thread: the per-batch products are small, so a second thread
         # saves less than it costs to wake (measured: an epoch is ~13% faster on
@@ -500,8 +559,10 @@ class LogisticClassifier:
                         z = X_valid @ W + b
                         row["valid_loss"] = cross_entropy_from_logits(z, y_valid)
                         row["valid_accuracy"] = float(np.mean(np.argmax(z, axis=-1) == y_valid))
-                self._check_divergence(epoch, row, W, b, loss_limit, learning_rate)
-                history = {k: [*v, row[k]] if k in row else v for k, v in history.items()}
+                _check_divergence(row, history, W, b, start_loss, learning_rate)
+                # Publish the completed epoch (nothing above touched the model itself).
+                for key, value in row.items():
+                    history[key].append(value)
                 self.W, self.b, self.history = W.copy(), b.copy(), history
                 if callback is not None:
                     callback(epoch, self.history)
@@ -612,6 +673,8 @@ def confusion_counts(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     """Count matrix ``C[i, j]`` = number of samples of class ``i`` predicted as ``j``.
 
     The counts sum to the number of samples; the diagonal holds the correct ones.
+    An ``n_classes`` whose matrix (``8 * n_classes**2`` bytes) cannot fit in the
+    free memory is refused with a ValueError.
 
     Examples
     --------
@@ -619,6 +682,7 @@ def confusion_counts(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     [[1, 1], [0, 1]]
     """
     n_classes = check_positive_int(n_classes, "n_classes")
+    check_memory(8 * n_classes**2, f"a {n_classes} x {n_classes} count matrix", "n_classes")
     y_true = as_int_labels(y_true, "y_true", n_classes=n_classes)
     y_pred = as_int_labels(y_pred, "y_pred", n_classes=n_classes)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:

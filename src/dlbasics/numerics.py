@@ -18,6 +18,11 @@ def _real(value, name: str) -> float:
     return float(value)
 
 
+# add_repeatedly is a Python loop, about 10**7 additions a second: 10**8 takes
+# seconds, 10**12 would take a day. The notes' experiment needs 10**6.
+MAX_REPEATS = 10**8
+
+
 def add_repeatedly(start: float, step: float, times: int) -> float:
     """Add ``step`` to ``start`` ``times`` times, one float addition at a time.
 
@@ -25,12 +30,20 @@ def add_repeatedly(start: float, step: float, times: int) -> float:
     and near 1e9 doubles are 2**-23 (about 1.2e-7) apart, so every +1e-6 lands
     on a multiple of that spacing and the error accumulates.
 
+    ``times`` is at most ``MAX_REPEATS`` (10**8): the loop is plain Python, for
+    teaching, and takes seconds per 10**8 additions.
+
     Examples
     --------
     >>> add_repeatedly(1_000_000_000, 0.000001, 1_000_000) - 1_000_000_000
     0.95367431640625
     """
     times = check_positive_int(times, "times", minimum=0)
+    if times > MAX_REPEATS:
+        raise ValueError(
+            f"times must be <= {MAX_REPEATS:_} (a Python loop: 10**8 additions take seconds), "
+            f"got {times:_}"
+        )
     total = _real(start, "start")
     step = _real(step, "step")
     for _ in range(times):
