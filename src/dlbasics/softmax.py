@@ -70,11 +70,19 @@ def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     x, axis = _prepare(x, axis)
     if not isinstance(keepdims, bool | np.bool_):
         raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
+    # With m = max_i x_i, pull the max's own term e^{m - m} = 1 out of the sum:
+    #     log sum_i e^{x_i} = m + log(1 + sum_{i != argmax} e^{x_i - m})
+    # shift  m (0 where the max is inf or NaN: see _shift)
+    # d      x_i - m: 0 at the max, negative elsewhere, so no e^d overflows
+    # rest   sum_{i != argmax} e^{x_i - m}: the terms where d != 0, plus 1 for each
+    #        extra max (ties - 1), so 1 + rest is the whole sum
+    # out    m + log1p(rest): log1p keeps the digits of a tiny rest that log(1 + rest)
+    #        would round away (scipy's method)
+    # An all -inf slice has no max term: ties = 0 and every e^d = 0, so rest = -1 and
+    # log1p(-1) = -inf, the log of an empty sum.
     shift = _shift(x, axis)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         d = x - shift
-        # The sum is 1 (the max's own term) + the rest; log1p(rest) keeps the
-        # digits of a tiny rest that log(1 + rest) would round away (as scipy does).
         ties = np.sum(d == 0, axis=axis, keepdims=True, dtype=x.dtype)
         rest = np.sum(np.exp(d), axis=axis, keepdims=True, where=d != 0) + (ties - 1)
         out = shift + np.log1p(rest)
