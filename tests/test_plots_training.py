@@ -402,6 +402,19 @@ def test_centred_inputs_spread_the_predictions(ten_letters):
     fig, own_mean = plots.initial_predictions_figure(images, labels, center=images.mean(axis=0))
     np.testing.assert_allclose(own_mean.unit_logits.mean(axis=0), 0, atol=1e-5)  # float32 pixels
     assert "centred" in centred.ax_probs.get_title()
+    # The curves are the library's numbers for the same centred inputs: plots only draw.
+    loss, mean_entropy = initial_loss_and_entropy(images, labels, centred.sigma_grid, center=mean)
+    np.testing.assert_array_equal(centred.loss_curve, loss)
+    np.testing.assert_array_equal(centred.entropy_curve, mean_entropy)
+
+
+def test_the_loss_legend_leaves_the_static_twins_marker_line_free(ten_letters):
+    fig = plots.initial_predictions_at(*ten_letters, sigmas=(0.001, 0.1, 10.0))
+    fig.canvas.draw()
+    ax = fig.plots[1].ax_loss
+    box = ax.get_legend().get_window_extent()
+    right_edge_sigma = ax.transData.inverted().transform((box.x1, box.y1))[0]
+    assert right_edge_sigma < 0.1
 
 
 @pytest.mark.parametrize(

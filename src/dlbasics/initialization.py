@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, as_int_labels, check_positive_int, check_real
+from ._validation import as_array, as_float_array, as_int_labels, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits, entropy
 from .letters import LETTERS
 from .numerics import normalize_pixels
@@ -143,7 +143,39 @@ def _check_labels(labels, n: int) -> np.ndarray:
     return ids
 
 
-def unit_logits(images, *, seed: int = 0) -> np.ndarray:
+def _check_center(center, shape) -> np.ndarray:
+    """A mean image in grey levels, of the images' ``shape``, as float64."""
+    center = as_float_array(center, "center").astype(np.float64)
+    if center.shape != shape:
+        raise ValueError(f"center must be one image of shape {shape}, got {center.shape}")
+    if not (np.all(np.isfinite(center)) and center.min() >= 0 and center.max() <= 255):
+        raise ValueError("center must hold finite grey levels in [0, 255]")
+    return center
+
+
+def _inputs(images, center=None) -> np.ndarray:
+    """The images as classifier inputs: normalized, flattened, minus the normalized ``center``.
+
+    Rows are ``normalize_pixels(image).ravel()`` in float64; with a ``center`` (a
+    mean image in grey levels, shape (height, width)) the centred rows
+    ``x - normalize_pixels(center).ravel()``.
+
+    Examples
+    --------
+    >>> imgs = np.full((2, 28, 28), 128, dtype=np.uint8)
+    >>> _inputs(imgs).shape, float(_inputs(imgs).max())
+    ((2, 784), 0.0)
+    >>> float(_inputs(imgs, center=np.full((28, 28), 64.0)).min())  # (128 - 64) / 128
+    0.5
+    """
+    images = _check_images(images)
+    X = normalize_pixels(images).reshape(len(images), -1).astype(np.float64)
+    if center is not None:
+        X -= normalize_pixels(_check_center(center, images.shape[1:])).ravel()
+    return X
+
+
+def unit_logits(images, *, seed: int = 0, center=None) -> np.ndarray:
     """Logits of the images at sigma = 1 (bias 0): ``x @ W1`` with ``W1 ~ N(0, 1)``.
 
     For any sigma, ``sigma * W1`` has exactly the distribution N(0, sigma^2) that
@@ -151,23 +183,36 @@ def unit_logits(images, *, seed: int = 0) -> np.ndarray:
     ``sigma * unit_logits``: one draw serves every sigma, and the slider moves
     continuously instead of jumping between unrelated random draws.
 
+    Parameters
+    ----------
+    images : array_like, shape (n, height, width)
+        Grey levels 0..255; ``x`` is ``normalize_pixels(image)``, flattened.
+    seed : int, default 0
+        Seed of the draw ``W1``.
+    center : array_like, shape (height, width), optional
+        A mean image in grey levels (e.g. ``train_images.mean(axis=0)``): the
+        inputs are centred, ``x - normalize_pixels(center)``, before the logits
+        (see ``_inputs``).
+
     Examples
     --------
     >>> imgs = np.zeros((2, 28, 28), dtype=np.uint8)
     >>> unit_logits(imgs).shape
     (2, 10)
+    >>> float(np.abs(unit_logits(imgs, center=imgs[0])).max())  # centred on itself: x = 0
+    0.0
     """
-    images = _check_images(images)
-    X = normalize_pixels(images).reshape(len(images), -1).astype(np.float64)
+    X = _inputs(images, center)
     W1 = gaussian_init((X.shape[1], N_CLASSES), 1.0, np.random.default_rng(seed))
     return X @ W1
 
 
-def initial_loss_and_entropy(images, labels, sigmas, *, seed: int = 0):
+def initial_loss_and_entropy(images, labels, sigmas, *, seed: int = 0, center=None):
     """Loss and mean entropy of the first predictions, for each sigma.
 
     The weights are ``sigma * W1`` with one fixed draw ``W1 ~ N(0, 1)`` (see
-    :func:`unit_logits`) and the bias is 0.
+    :func:`unit_logits`) and the bias is 0. With ``center`` (a mean image in
+    grey levels) the inputs are centred first, as in :func:`unit_logits`.
 
     Returns
     -------
@@ -185,7 +230,7 @@ def initial_loss_and_entropy(images, labels, sigmas, *, seed: int = 0):
     images = _check_images(images)
     labels = _check_labels(labels, len(images))
     sigmas = _check_sigmas(sigmas)
-    z1 = unit_logits(images, seed=seed)
+    z1 = unit_logits(images, seed=seed, center=center)
     loss = np.array([cross_entropy_from_logits(s * z1, labels) for s in sigmas])
     ent = np.array([entropy(softmax(s * z1)).mean() for s in sigmas])
     return loss, ent

@@ -9,18 +9,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from scipy.stats import norm
 
-from .._validation import as_float_array, check_real
+from .._validation import check_real
 from ..cross_entropy import cross_entropy_from_logits, entropy
 from ..initialization import (
     _check_images,
     _check_labels,
     _check_sigmas,
+    _inputs,
     gaussian_init,
+    initial_loss_and_entropy,
     unit_logits,
 )
 from ..letters import LETTERS
-from ..numerics import normalize_pixels
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, figure_grid
 
@@ -59,8 +61,7 @@ class InitialPredictions:
     center : array_like, shape (height, width), optional
         A mean image in grey levels (e.g. ``train_images.mean(axis=0)``). If
         given, the inputs are centred: it is subtracted from every normalized
-        image before the logits. The logits are linear in the input, so the
-        centred unit logits are ``unit_logits(images) - unit_logits(center)``.
+        image before the logits (``unit_logits(images, center=center)``).
 
     Attributes after ``update``: ``sigma``, ``logits`` (n, 10),
     ``probabilities`` (n, 10), ``loss`` and ``mean_entropy`` (floats): the
@@ -73,7 +74,7 @@ class InitialPredictions:
     >>> images, labels = letters(10, split="valid")
     >>> fig, axes = figure_grid(9, 3, 1, 3)
     >>> plot = InitialPredictions(*axes[0], images, labels, sigma=0.001)
-    >>> round(plot.loss, 2)  # ln 10: the uniform guess
+    >>> round(plot.loss, 1)  # ln 10 = 2.30: the uniform guess
     2.3
     """
 
@@ -93,10 +94,8 @@ class InitialPredictions:
         images = _check_images(images)
         self.labels = _check_labels(labels, len(images))
         self.sigma_range = _check_sigma_range(sigma_range)
-        self.unit_logits = unit_logits(images, seed=seed)
-        if center is not None:
-            center = _check_center(center, images.shape[1:])
-            self.unit_logits = self.unit_logits - unit_logits(center[None], seed=seed)
+        X = _inputs(images, center)  # checks center
+        self.unit_logits = unit_logits(images, seed=seed, center=center)
         largest = max(float(np.abs(self.unit_logits).max()), 1.0)
         if self.sigma_range[1] > np.finfo(float).max / 4 / largest:  # softmax's x - max overflows
             raise ValueError(
@@ -104,12 +103,9 @@ class InitialPredictions:
             )
         self.ax_probs, self.ax_loss, self.ax_entropy = ax_probs, ax_loss, ax_entropy
         self.sigma_grid = np.geomspace(*self.sigma_range, 121)
-        self.loss_curve, self.entropy_curve = _loss_and_entropy(
-            self.unit_logits, self.labels, self.sigma_grid
+        self.loss_curve, self.entropy_curve = initial_loss_and_entropy(
+            images, self.labels, self.sigma_grid, seed=seed, center=center
         )
-        X = normalize_pixels(images).reshape(len(images), -1).astype(np.float64)
-        if center is not None:
-            X -= normalize_pixels(center).ravel()
         self.mean_norm = float(np.linalg.norm(X, axis=1).mean())
         self._draw_predictions(images, centred=center is not None)
         self._draw_loss_curve()
@@ -157,15 +153,15 @@ class InitialPredictions:
         """Log-log: flat at ln 10, then growing in step with the logits' scale sigma * ||x||."""
         ax, grid = self.ax_loss, self.sigma_grid
         ax.loglog(grid, self.loss_curve, color=BLUE, label="initial loss")
-        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform guess)")
-        ax.loglog(
-            grid, self.mean_norm * grid, color=GREY, ls=":", lw=1.5, label="σ·‖x‖ (logit scale)"
-        )
+        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform)")
+        ax.loglog(grid, self.mean_norm * grid, color=GREY, ls=":", lw=1.5, label="σ·‖x‖")
         ax.set_xlim(*self.sigma_range)
         ax.set_ylim(1.0, max(10.0, 1.5 * self.loss_curve.max()))
         ax.set_xlabel("σ (std of the initial weights)")
         ax.set_ylabel("cross-entropy")
-        ax.legend(loc="upper left", fontsize="small")
+        # Upper left is empty until sigma ~ 0.05 (the curves rise on the right); kept narrow
+        # so that in initial_predictions_at it ends before the marker line at sigma = 0.1.
+        ax.legend(loc="upper left", fontsize="x-small", handlelength=1.5, borderaxespad=0.3)
 
     def _draw_entropy_curve(self) -> None:
         ax = self.ax_entropy
@@ -236,23 +232,6 @@ def _check_sigma_range(sigma_range) -> tuple[float, float]:
     return values
 
 
-def _check_center(center, shape) -> np.ndarray:
-    """A mean image in grey levels, the shape of the images."""
-    center = as_float_array(center, "center").astype(np.float64)
-    if center.shape != shape:
-        raise ValueError(f"center must be one image of shape {shape}, got {center.shape}")
-    if not (np.all(np.isfinite(center)) and center.min() >= 0 and center.max() <= 255):
-        raise ValueError("center must hold finite grey levels in [0, 255]")
-    return center
-
-
-def _loss_and_entropy(unit, labels, sigmas):
-    """Initial loss and mean entropy at each sigma, for logits ``sigma * unit``."""
-    loss = [cross_entropy_from_logits(s * unit, labels) for s in sigmas]
-    ent = [entropy(softmax(s * unit)).mean() for s in sigmas]
-    return np.array(loss), np.array(ent)
-
-
 def initial_predictions_figure(images, labels, sigma: float = 0.01, *, seed: int = 0, center=None):
     """Return ``(fig, plot)``: one row of :class:`InitialPredictions` (the slider's figure).
 
@@ -275,7 +254,7 @@ def initial_predictions_at(
     --------
     >>> from dlbasics.letters import letters
     >>> fig = initial_predictions_at(*letters(10, split="valid"), sigmas=(0.001, 10.0))
-    >>> [round(p.loss, 2) for p in fig.plots][0]  # ln 10 at a tiny sigma
+    >>> [round(p.loss, 1) for p in fig.plots][0]  # ln 10 = 2.30 at a tiny sigma
     2.3
     """
     sigmas = _check_sigmas(sigmas)
@@ -285,10 +264,6 @@ def initial_predictions_at(
         for row, sigma in zip(axes, sigmas, strict=True)
     ]
     return fig
-
-
-def _normal_pdf(x, sigma):
-    return np.exp(-0.5 * (x / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
 
 
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:
@@ -336,9 +311,13 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
             alpha=0.4,
             label="drawn weights",
         )
-        top.plot(grid, _normal_pdf(grid, sigma), color="black", lw=1.5, label=f"N(0, {sigma:g}²)")
+        top.plot(
+            grid, norm.pdf(grid, scale=sigma), color="black", lw=1.5, label=f"N(0, {sigma:g}²)"
+        )
         top.set_xlim(-x_max, x_max)
-        top.set_ylim(0, 1.6 * _normal_pdf(0.0, sigma))  # headroom: the legend sits above the bell
+        top.set_ylim(
+            0, 1.6 * norm.pdf(0.0, scale=sigma)
+        )  # headroom: the legend sits above the bell
         top.set_yticks([])
         top.set_xlabel("weight value (own scale)")
         top.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
