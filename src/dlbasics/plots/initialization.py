@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from scipy.stats import norm
 
 from .._validation import check_real
 from ..cross_entropy import cross_entropy_from_logits, entropy
@@ -283,6 +282,10 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     seed : int
         The same ``W1 ~ N(0, 1)`` is used for every sigma (``W = sigma * W1``).
     """
+    # Imported here, not at the top: scipy.stats takes about half a second to import,
+    # which every notebook importing `plots` would pay; only this figure needs it.
+    from scipy.stats import norm
+
     img = np.asarray(image)
     if img.ndim != 2:
         raise ValueError(f"image must be one grey image of shape (height, width), got {img.shape}")
