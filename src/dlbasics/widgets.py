@@ -152,7 +152,7 @@ def logits_scale_slider(scores=(3.0, 1.0, 0.2), value: float = 1.0) -> SliderPlo
     >>> round(float(s.plot.probabilities[0]), 3)
     1.0
     """
-    fig, (ax,), (entropy_ax,) = plots.softmax_bars_figure(1, 8.6, 3.8)
+    _, (ax,), (entropy_ax,) = plots.softmax_bars_figure(1, 8.6, 3.8)
     plot = plots.SoftmaxBars(ax, scores, value, entropy_ax=entropy_ax)
     slider = _log_slider(value, -2, 2, "logits ×")
     summary = "Slider: scale the logits from 0.01 to 100 and watch softmax sharpen or flatten."
@@ -175,7 +175,7 @@ def sigma_slider(images, labels, *, value: float = 0.01, seed: int = 0) -> Slide
     >>> s.plot.mean_entropy < 0.1  # opinionated
     True
     """
-    fig, plot = plots.initial_predictions_figure(images, labels, value, seed=seed)
+    _, plot = plots.initial_predictions_figure(images, labels, value, seed=seed)
     slider = _log_slider(value, -3, 1, "σ")
     summary = (
         "Slider: turn σ, the spread of the initial weights, from 0.001 to 10 and watch the "
@@ -199,7 +199,7 @@ def true_class_probability_slider(value: float = 0.5, n_classes: int = 3) -> Sli
     >>> s.plot.loss
     0.0
     """
-    fig, ((bars_ax, curve_ax),) = figure_grid(8.6, 3.6, 1, 2, width_ratios=[2, 3])
+    _, ((bars_ax, curve_ax),) = figure_grid(8.6, 3.6, 1, 2, width_ratios=[2, 3])
     plot = plots.TrueClassLoss(curve_ax, value, n_classes, bars_ax=bars_ax)
     slider = widgets.FloatSlider(
         value=value,
