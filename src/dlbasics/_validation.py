@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
+import reprlib
 
 import numpy as np
 
@@ -81,14 +83,23 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_real(value, name: str, *, positive: bool = False) -> float:
-    """Return ``value`` as a finite float >= 0 (> 0 if ``positive``), or raise naming ``name``."""
+def check_real(value, name: str, *, positive: bool = False, any_sign: bool = False) -> float:
+    """Return ``value`` as a finite float, or raise naming ``name``: the one real-number check.
+
+    The value must be ``>= 0`` by default, ``> 0`` with ``positive``, of any sign
+    with ``any_sign``. Bools are refused (``True`` is not a number a learner means).
+
+    >>> check_real(-2, "mark", any_sign=True)
+    -2.0
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a real number, got {type(value).__name__} {reprlib.repr(value)}"
+        )
     value = float(value)
-    if not np.isfinite(value) or value < 0 or (positive and value == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+    bound = "" if any_sign else " > 0" if positive else " >= 0"
+    if not math.isfinite(value) or (not any_sign and (value < 0 or (positive and value == 0))):
+        raise ValueError(f"{name} must be a finite number{bound}, got {value}")
     return value
 
 
