@@ -21,6 +21,7 @@ from dlbasics import (
     standardize,
 )
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
+from dlbasics.descent import gradient_descent
 from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
 from dlbasics.sigma_experiment import unit_logits
@@ -132,6 +133,70 @@ HOSTILE = [
         ValueError,
         r"sigma=1000000.0 is too large for float16",
     ),
+    # issue 19.1: sizes that cannot fit are refused before allocating, naming the argument
+    (
+        "one_hot (1, 10**12)",
+        lambda: one_hot([0], 10**12),
+        ValueError,
+        r"one-hot rows of 1000000000000 classes need about 7450.6 GiB, more than the .* GiB"
+        r".*ask for a smaller n_classes",
+    ),
+    (
+        "one_hot (1000, 10**8)",
+        lambda: one_hot(np.zeros(1000, int), 10**8),
+        ValueError,
+        r"need about 745.1 GiB.*smaller n_classes",
+    ),
+    (
+        "gaussian_init (10**6, 10**6)",
+        lambda: gaussian_init((10**6, 10**6), 1.0, RNG),
+        ValueError,
+        r"weights of shape \(1000000, 1000000\) need about 7450.6 GiB.*smaller shape",
+    ),
+    (
+        "gaussian_init (10**5, 10**5) float32",
+        lambda: gaussian_init((10**5, 10**5), 1.0, RNG, dtype=np.float32),
+        ValueError,
+        r"need about 111.8 GiB.*smaller shape",
+    ),
+    (
+        "gradient_descent steps=10**9",
+        lambda: gradient_descent(lambda w: w, [1.0], 0.1, 10**9),
+        ValueError,
+        r"steps must be <= 1_000_000 .*got 1_000_000_000",
+    ),
+    (
+        "gradient_descent steps=10**7",
+        lambda: gradient_descent(lambda w: w, [1.0], 0.1, 10**7),
+        ValueError,
+        r"steps must be <= 1_000_000",
+    ),
+    (
+        "gradient_descent huge w0",
+        lambda: gradient_descent(lambda w: w, np.zeros(10**6), 0.1, 10**6),
+        ValueError,
+        r"a path of 1000000 steps need about 7450.6 GiB.*smaller steps",
+    ),
+    # issue 19.5: overflow inside the compensated sum is reported, as math.fsum does
+    (
+        "compensated_sum [1e308, 1e308, -1e308]",
+        lambda: compensated_sum([1e308, 1e308, -1e308]),
+        OverflowError,
+        r"intermediate overflow in compensated_sum",
+    ),
+    (
+        "compensated_sum [-1e308, -1e308]",
+        lambda: compensated_sum([-1e308, -1e308]),
+        OverflowError,
+        r"intermediate overflow",
+    ),
+    # issue 16.4: the one real-number check
+    (
+        "add_repeatedly from inf",
+        lambda: add_repeatedly(math.inf, 1.0, 3),
+        ValueError,
+        r"start must be a finite number, got inf",
+    ),
 ]
 
 
@@ -150,12 +215,17 @@ def test_hostile_input_gets_a_clear_error(case, call, error, match):
     "values, want",
     [
         ([math.inf, 1.0], math.inf),
-        ([1e308, 1e308, -1e308], math.inf),
         ([-math.inf, 1.0], -math.inf),
     ],
 )
 def test_compensated_sum_of_infinities_is_what_sum_gives(values, want):
     assert compensated_sum(values) == sum(values) == want
+
+
+def test_compensated_sum_overflows_where_fsum_does():
+    with pytest.raises(OverflowError):
+        math.fsum([1e308, 1e308, -1e308])
+    assert compensated_sum([1e308, -1e308, 1e308]) == math.fsum([1e308, -1e308, 1e308]) == 1e308
 
 
 def test_compensated_sum_nan_stays_nan():

@@ -12,7 +12,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int, check_real
+from ._validation import as_float_array, check_memory, check_positive_int, check_real
+
+# gradient_descent is a Python loop over steps, for pictures of a path: the notebook
+# needs hundreds of steps; 10**6 take seconds, 10**9 would take hours.
+MAX_STEPS = 10**6
 
 
 class LeastSquares:
@@ -101,7 +105,8 @@ def gradient_descent(
     learning_rate : float
         The step size :math:`\eta > 0`.
     steps : int
-        Number of steps (>= 0).
+        Number of steps, 0 to ``MAX_STEPS`` (10**6): the loop is plain Python, and
+        the path it returns holds every step.
 
     Returns
     -------
@@ -119,6 +124,11 @@ def gradient_descent(
     w = as_float_array(w0, "w0").astype(float)
     learning_rate = check_real(learning_rate, "learning_rate", positive=True)
     steps = check_positive_int(steps, "steps", minimum=0)
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"steps must be <= {MAX_STEPS:_} (a Python loop that keeps every step), got {steps:_}"
+        )
+    check_memory(8 * (steps + 1) * w.size, f"a path of {steps} steps", "steps")
     path = np.empty((steps + 1, *w.shape))
     path[0] = w
     for t in range(steps):

@@ -47,8 +47,10 @@ def compensated_sum(values: Iterable[float]) -> float:
 
     Each addition's lost low-order part is recovered exactly (``(big - total) + small``)
     and added back at the end, so a million tiny steps on a big start are not lost.
-    Once the running total is inf (or NaN) there is no low-order part to recover:
-    the result is what ``sum`` gives, e.g. ``[1e308, 1e308, -1e308]`` sums to inf.
+    An inf or NaN among the values gives what ``sum`` gives (inf, or NaN). A running
+    total that overflows from finite values raises ``OverflowError``, as
+    ``math.fsum`` does: ``[1e308, 1e308, -1e308]`` would otherwise return inf where
+    the exact sum is 1e308.
 
     Examples
     --------
@@ -66,6 +68,11 @@ def compensated_sum(values: Iterable[float]) -> float:
         except (TypeError, ValueError):
             raise TypeError(f"values must hold numbers, got {type(v).__name__} {v!r}") from None
         t = total + v
+        if math.isinf(t) and math.isfinite(total) and math.isfinite(v):
+            raise OverflowError(
+                f"intermediate overflow in compensated_sum: the running total {total!r} "
+                f"plus {v!r} exceeds the largest float; scale the values down"
+            )
         if abs(total) >= abs(v):
             compensation += (total - t) + v
         else:
