@@ -35,11 +35,20 @@ mathjax_path = "mathjax/tex-chtml.js"
 html_theme = "sphinx_book_theme"
 html_title = "dlbasics: the basics under every deep-learning model"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_css_files = ["book.css"]
+# Without an icon of its own the browser asks for /favicon.ico, a 404 on every page.
+html_favicon = "_static/favicon.svg"
+# The theme's mode before a reader picks one: light (the figures are drawn on white);
+# left empty, the theme logs an error on every page.
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
     "home_page_in_toc": True,
+    # The book theme has its search field in the sidebar; without this the theme's
+    # header shows a second one above the page.
+    "navbar_persistent": [],
 }
 html_last_updated_fmt = None
 

@@ -16,7 +16,7 @@ writes a complete Sphinx project into the folder:
   widget state (it would make MyST-NB load the widget manager from the network);
 - the files the README and the notebooks link to (``imgs/``, ``../src/dlbasics/...``),
   each where the link expects it: MyST copies a linked file into the book;
-- ``conf.py`` and ``_static/`` from ``book/``, and MathJax from ``node_modules/``
+- ``conf.py``, ``_static/`` and ``_templates/`` from ``book/``, and MathJax from ``node_modules/``
   (``npm ci``), so the book typesets its math without the network.
 """
 
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import nbformat
 
+from dlbasics.student import SOLUTION_TAG
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-from dlbasics.student import SOLUTION_TAG  # noqa: E402
 
 GUARD_TAG = "claim-check"
 HIDDEN_TAGS = {GUARD_TAG, SOLUTION_TAG}
@@ -132,9 +132,8 @@ def stage(out: Path, root: Path = ROOT, notebooks: Path | None = None) -> list[P
     if not (MATHJAX / "tex-chtml.js").is_file():
         raise FileNotFoundError(f"no MathJax at {MATHJAX}: run `npm ci` (make book does)")
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(root / "book" / "_static", out / "_static")
+    shutil.copytree(root / "book", out, ignore=shutil.ignore_patterns("stage.py", "__pycache__"))
     shutil.copytree(MATHJAX, out / "_static" / "mathjax")
-    shutil.copyfile(root / "book" / "conf.py", out / "conf.py")
     readme = (root / "README.md").read_text(encoding="utf-8")
     page = landing_page(readme)
     (out / "index.md").write_text(page, encoding="utf-8")
