@@ -75,7 +75,7 @@ student: $(STAMP)
 ##   a broken link or any other warning fails the build. MathJax comes from npm (npm ci).
 BOOK_STAMP := $(VENV)/.book-installed
 $(BOOK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test,book]"
+	$(PIP_INSTALL) -e ".[test,book]"
 	touch $(BOOK_STAMP)
 
 # npm ci installs exactly package-lock.json; npm writes node_modules/.package-lock.json.
