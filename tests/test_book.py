@@ -306,3 +306,33 @@ def test_stored_alt_text_becomes_the_img_alt(book, tmp_path):
     )
     html = (tmp_path / "out" / "notebooks" / "01_softmax.html").read_text()
     assert re.findall(r'<img alt="([^"]*)"', html) == alts
+
+
+def test_staging_drops_guard_cells_solutions_and_widget_views():
+    """book/stage.py on a notebook holding each thing the book must not show."""
+    from dlbasics import exercises
+
+    note = exercises.solution("softmax")
+    printed = nbformat.v4.new_output("stream", name="stdout", text=str(note))
+    shown = nbformat.v4.new_output(
+        "display_data", {"text/plain": repr(note), "text/html": note._repr_html_()}
+    )
+    widget = nbformat.v4.new_output(
+        "display_data", {"text/plain": "Slider: a sentence.", stage.WIDGET_MIME: {"model_id": "m"}}
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title"),
+            nbformat.v4.new_code_cell("assert True", metadata={"tags": ["claim-check"]}),
+            nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["solution"]}),
+            nbformat.v4.new_code_cell('exercises.solution("softmax")', outputs=[printed, shown]),
+            nbformat.v4.new_code_cell("slider", outputs=[widget]),
+        ],
+        metadata={"widgets": {"state": {}}},
+    )
+    book = stage.book_notebook(nb)
+    assert [c.source for c in book.cells] == ["# Title", 'exercises.solution("softmax")', "slider"]
+    assert book.cells[1].outputs == []
+    assert book.cells[2].outputs[0].data == {"text/plain": "Slider: a sentence."}
+    assert "widgets" not in book.metadata
+    assert len(nb.cells) == 5, "the notebook itself is left as it was"
