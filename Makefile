@@ -84,8 +84,8 @@ node_modules/.package-lock.json: package-lock.json
 
 book: $(BOOK_STAMP) node_modules/.package-lock.json
 	$(BIN)/python book/stage.py build/book-src
-	rm -rf build/book
-	$(BIN)/sphinx-build -b html -n -W --keep-going -q build/book-src build/book
+	rm -rf build/book build/book-doctrees
+	$(BIN)/sphinx-build -b html -n -W --keep-going -q -d build/book-doctrees build/book-src build/book
 
 ## make book-serve: serve build/book/ on http://127.0.0.1:8000 (another port: PORT=9000).
 PORT ?= 8000
