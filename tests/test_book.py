@@ -336,3 +336,32 @@ def test_staging_drops_guard_cells_solutions_and_widget_views():
     assert book.cells[2].outputs[0].data == {"text/plain": "Slider: a sentence."}
     assert "widgets" not in book.metadata
     assert len(nb.cells) == 5, "the notebook itself is left as it was"
+
+
+def test_a_broken_link_fails_the_build(book, tmp_path):
+    """make book's sphinx-build -n -W: a link to a page the book lacks is an error."""
+    assert "sphinx-build -b html -n -W" in (ROOT / "Makefile").read_text()
+    (tmp_path / "notebooks").mkdir()  # one notebook keeps the build short
+    shutil.copy(ROOT / "notebooks" / "01_softmax.ipynb", tmp_path / "notebooks")
+    stage.stage(tmp_path / "src", notebooks=tmp_path / "notebooks")
+    with (tmp_path / "src" / "index.md").open("a", encoding="utf-8") as index:
+        index.write("\nSee [notebook 99](notebooks/99_missing.ipynb).\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-n",
+            "-W",
+            "-q",
+            str(tmp_path / "src"),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "99_missing" in result.stderr
