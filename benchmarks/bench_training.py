@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from dlbasics import classifier
+from dlbasics import training
 from dlbasics.classifier import LogisticClassifier
 from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
@@ -131,7 +131,8 @@ def training_cost(X, y, repeats: int):
     for _ in range(repeats):
         start = time.perf_counter()
         with np.errstate(all="ignore"):
-            classifier._epoch(X, y, W, b, LEARNING_RATE, BATCH, None)
+            step = LogisticClassifier._forward_backward
+            training.run_epoch(X, y, (W, b), step, LEARNING_RATE, BATCH, None)
         unshuffled.append(time.perf_counter() - start)
     return (
         statistics.median(floor_times),
