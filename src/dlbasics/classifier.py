@@ -26,8 +26,7 @@ import numpy as np
 
 from ._validation import as_int_labels, check_memory, check_positive_int, check_real
 from .initialization import gaussian_init
-from .model import SoftmaxClassifier, gradient_check
-from .softmax import log_softmax
+from .model import SoftmaxClassifier, gradient_check, loss_and_logit_gradient
 from .training import DivergenceError, new_history
 
 __all__ = ["DivergenceError", "LogisticClassifier", "confusion_counts", "gradient_check"]
@@ -130,15 +129,7 @@ class LogisticClassifier(SoftmaxClassifier):
         Returns the summed loss, the number of correct predictions, and the gradient
         ``dW, db`` of the *mean* loss: with ``G = (S - L) / m``, ``dW = X^T G``, ``db = sum G``.
         """
-        m = len(y)
-        rows = np.arange(m)
-        logits = X @ W + b
-        log_S = log_softmax(logits, axis=-1)
-        loss_sum = -float(np.sum(log_S[rows, y], dtype=np.float64))
-        n_correct = int(np.count_nonzero(np.argmax(logits, axis=-1) == y))
-        G = np.exp(log_S)  # S = softmax(logits), from the log-probabilities the loss needed
-        G[rows, y] -= 1  # S - L, without building the one-hot rows L
-        G /= m
+        loss_sum, n_correct, G = loss_and_logit_gradient(X @ W + b, y)
         return loss_sum, n_correct, X.T @ G, G.sum(axis=0)
 
     def gradients(self, X, y) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._validation import as_float_array, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits
-from .softmax import softmax
+from .softmax import log_softmax, softmax
 from .training import (
     check_dtype,
     check_fit_args,
@@ -25,7 +25,25 @@ from .training import (
     warn_if_unnormalized,
 )
 
-__all__ = ["SoftmaxClassifier", "gradient_check"]
+__all__ = ["SoftmaxClassifier", "gradient_check", "loss_and_logit_gradient"]
+
+
+def loss_and_logit_gradient(logits: np.ndarray, y: np.ndarray) -> tuple[float, int, np.ndarray]:
+    """The top of every backward pass: softmax, cross-entropy and its gradient at the logits.
+
+    Returns the summed loss over the rows, the number of correct predictions,
+    and ``G = (S - L) / m``, the gradient of the *mean* loss with respect to
+    the logits (``S`` the softmax, ``L`` the one-hot labels, ``m`` rows).
+    """
+    m = len(y)
+    rows = np.arange(m)
+    log_S = log_softmax(logits, axis=-1)
+    loss_sum = -float(np.sum(log_S[rows, y], dtype=np.float64))
+    n_correct = int(np.count_nonzero(np.argmax(logits, axis=-1) == y))
+    G = np.exp(log_S)  # S = softmax(logits), from the log-probabilities the loss needed
+    G[rows, y] -= 1  # S - L, without building the one-hot rows L
+    G /= m
+    return loss_sum, n_correct, G
 
 
 class SoftmaxClassifier:
