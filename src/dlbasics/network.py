@@ -23,6 +23,8 @@ with the logistic classifier (:mod:`dlbasics.model`, :mod:`dlbasics.training`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._validation import as_float_array, check_memory, check_positive_int, check_real
@@ -30,7 +32,10 @@ from .initialization import gaussian_init, init_sigma
 from .model import SoftmaxClassifier, loss_and_logit_gradient
 from .training import new_history
 
-__all__ = ["HiddenLayerClassifier", "activation_stds", "relu"]
+__all__ = ["HiddenLayerClassifier", "activation_stds", "relu", "ring_models", "two_rings"]
+
+#: How notebook 06 trains on the rings: SGD in batches of 20, enough epochs to settle.
+RINGS_TRAINING = dict(epochs=60, batch_size=20, learning_rate=0.3)
 
 # Training holds about this many copies of the parameters at once: the
 # parameters, their gradients, the steps, the published copy and the one it replaces.
@@ -205,3 +210,53 @@ def activation_stds(X, n_layers: int, width: int, sigma: float | None = None, se
         h = relu(h @ W)
         stds.append(float(h.std()))
     return np.array(stds)
+
+
+def two_rings(n: int, *, seed: int = 0, noise: float = 0.1):
+    """A 2-D data set no line can separate: a disc (class 0) inside a ring (class 1).
+
+    Radii are uniform on [0, 1] for the disc and [1, 2] for the ring, plus
+    Gaussian noise of std ``noise``; angles are uniform. The classes alternate,
+    so they are balanced: a linear classifier is near chance (1/2).
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2)
+    y : ndarray of int, shape (n,)
+
+    Examples
+    --------
+    >>> X, y = two_rings(6)
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 1, 0, 1, 0, 1])
+    """
+    n = check_positive_int(n, "n")
+    noise = check_real(noise, "noise")
+    check_memory(40 * n, f"{n} points", "n")
+    rng = np.random.default_rng(check_positive_int(seed, "seed", minimum=0))
+    y = np.arange(n) % 2
+    radius = np.where(y == 0, rng.uniform(0, 1, n), rng.uniform(1, 2, n))
+    radius += rng.normal(0, noise, n)
+    angle = rng.uniform(0, 2 * np.pi, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), y
+
+
+def ring_models(X, y):
+    """``hidden_units -> HiddenLayerClassifier`` fitted on ``(X, y)`` with ``RINGS_TRAINING``.
+
+    Each width is fitted once, on first use, and kept (the 128 most recent), so
+    a slider move to a width seen before only redraws.
+
+    Examples
+    --------
+    >>> X, y = two_rings(200)
+    >>> models = ring_models(X, y)
+    >>> models(8) is models(8), models(8).score(X, y) > 0.9
+    (True, True)
+    """
+
+    @functools.lru_cache(maxsize=128)
+    def model(hidden_units: int) -> HiddenLayerClassifier:
+        return HiddenLayerClassifier(hidden_units, seed=0).fit(X, y, **RINGS_TRAINING)
+
+    return model
