@@ -24,18 +24,35 @@ def _grid():
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
+def _scatter(ax, X, y) -> list:
+    points = [
+        ax.scatter(*X[y == k].T, s=6, color=colour, linewidths=0)
+        for k, colour in enumerate((BLUE, ORANGE))
+    ]
+    ax.set(xticks=[], yticks=[], aspect="equal", xlim=(-_EXTENT, _EXTENT), ylim=(-_EXTENT, _EXTENT))
+    return points
+
+
 class DecisionRegions:
     """The class a model predicts at every point of the plane, with the data on top.
 
     ``models(value)`` returns the fitted model to show for ``value`` (e.g. a
     number of hidden units); ``update(value)`` redraws the regions and the
-    title, which gives the model's accuracy on ``(X_test, y_test)``.
+    title, which gives the model's accuracy on ``(X_test, y_test)``. With
+    ``units_ax``, that axes shows each hidden unit's line ``x W1[:, j] + b1[j] = 0``
+    (the unit is off on one side, a ramp on the other), up to ``max_units`` of them.
     """
 
-    def __init__(self, ax, X, y, X_test, y_test, models, value, *, label="{} hidden units"):
+    def __init__(self, ax, X, y, X_test, y_test, models, value, *, label="{} hidden units",
+                 units_ax=None, max_units=64):  # fmt: skip
         self.ax, self.models, self.label = ax, models, label
         self.X_test, self.y_test = X_test, y_test
         self._grid = _grid()
+        self.unit_lines = []
+        if units_ax is not None:
+            _scatter(units_ax, X, y)
+            units_ax.set_title("each hidden unit's line, where relu switches on")
+            self.unit_lines = [units_ax.plot([], [], color=GREY, lw=1)[0] for _ in range(max_units)]
         self.image = ax.imshow(
             np.zeros((_GRID_POINTS, _GRID_POINTS)),
             origin="lower",
@@ -45,11 +62,10 @@ class DecisionRegions:
             vmax=1,
             interpolation="nearest",
         )
-        for k, colour in enumerate((BLUE, ORANGE)):
-            ax.scatter(*X[y == k].T, s=6, color=colour, linewidths=0)
-        ax.set(xticks=[], yticks=[], aspect="equal")
+        # The points are redrawn with the regions that change under them, to stay on top.
+        points = _scatter(ax, X, y)
         self.title = ax.set_title("")
-        self.animated = [self.image, self.title]
+        self.animated = [self.image, *points, self.title, *self.unit_lines]
         self.update(value)
 
     def update(self, value) -> None:
@@ -59,12 +75,24 @@ class DecisionRegions:
         self.accuracy = model.score(self.X_test, self.y_test)
         self.value = value
         self.title.set_text(f"{self.label.format(value)}: test accuracy {self.accuracy:.0%}")
+        W1, b1 = getattr(model, "W1", None), getattr(model, "b1", None)
+        for j, line in enumerate(self.unit_lines):
+            if W1 is None or j >= W1.shape[1] or not np.any(W1[:, j]):
+                line.set_data([], [])
+                continue
+            w = W1[:, j]
+            foot = -b1[j] * w / np.dot(w, w)  # the line's point nearest the origin
+            along = np.array([-w[1], w[0]]) / np.linalg.norm(w) * 2 * _EXTENT
+            line.set_data([foot[0] - along[0], foot[0] + along[0]],
+                          [foot[1] - along[1], foot[1] + along[1]])  # fmt: skip
 
 
-def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=5.2, height=5.2):
-    """One :class:`DecisionRegions` panel, for the hidden-units slider: ``(fig, plot)``."""
-    fig, axes = figure_grid(width, height)
-    return fig, DecisionRegions(axes[0, 0], X, y, X_test, y_test, models, value)
+def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=8.6, height=4.4):
+    """The hidden-units slider's figure: regions, and the units' lines beside; ``(fig, plot)``."""
+    fig, axes = figure_grid(width, height, 1, 2)
+    plot = DecisionRegions(*axes[0, :1], X, y, X_test, y_test, models, value,
+                           units_ax=axes[0, 1])  # fmt: skip
+    return fig, plot
 
 
 def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) -> Figure:
