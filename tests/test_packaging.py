@@ -60,3 +60,16 @@ def test_github_workflow_runs_the_same_test_command():
     runs = [s.get("run", "") for s in conda_steps]
     installs = next(i for i, run in enumerate(runs) if '-e ".[test]"' in run)
     assert installs < next(i for i, run in enumerate(runs) if "pytest" in run)
+
+
+def test_readme_pyproject_and_environment_name_every_topic():
+    """Notebook 06's topic (issue 17) is named wherever the course describes itself."""
+
+    readme = (ROOT / "README.md").read_text()
+    description = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["description"]
+    environment = (ROOT / "environment.yml").read_text()
+    for text in (readme, description, environment):
+        assert re.search(r"hidden\s+layer", text, re.I), text[:200]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{path.name})" in readme, f"{path.name} is not in the course table"
+    assert "network.py" in readme and "training.py" in readme  # the layout
