@@ -9,11 +9,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab notebook test lint notebooks figures bench student clean
 
-# Re-install only when pyproject.toml changes (the stamp is older than it).
-$(STAMP): pyproject.toml
+# Re-install only when pyproject.toml or the pinned versions change (the stamp is older).
+# constraints.txt pins every package to the versions the stored outputs were made with.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(PIP_INSTALL) -e ".[test]"
 	touch $(STAMP)
 
 # The course's JupyterLab settings (no news pop-up) as system defaults of this .venv only:
@@ -57,7 +59,7 @@ figures: $(STAMP)
 ## make bench: run every benchmark (prints tables; they are not tests).
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(PIP_INSTALL) -e ".[test,bench]"
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
