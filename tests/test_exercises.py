@@ -150,6 +150,41 @@ def _sigmoid_where(z):
     return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
 
 
+def _hidden(W1, b1, W2, b2, X, y, mask="z", labels=True, dW2_from="h", factor=1.0, shift=True):
+    """The hidden-layer gradients with one chosen mistake (the defaults are right)."""
+    z = X @ W1 + b1
+    h = np.maximum(z, 0)
+    S = scipy.special.softmax(h @ W2 + b2, axis=-1) if shift else _softmax_no_shift(h @ W2 + b2)
+    G = (S - _one_hot(S, y) if labels else S) / len(y) * factor
+    dh = G @ W2.T
+    dz = dh * {"z": z > 0, "dh": dh > 0, "none": 1.0}[mask]
+    dW2 = (h if dW2_from == "h" else z).T @ G
+    return X.T @ dz, dz.sum(axis=0), dW2, G.sum(axis=0)
+
+
+def _hidden_transposed_product(W1, b1, W2, b2, X, y):
+    dW1, db1, dW2, db2 = _hidden(W1, b1, W2, b2, X, y)
+    return dW1.T, db1, dW2, db2
+
+
+def _hidden_shape_error(W1, b1, W2, b2, X, y):
+    z = X @ W1 + b1
+    G = scipy.special.softmax(np.maximum(z, 0) @ W2 + b2, axis=-1)
+    dh = G @ W2  # (N, K) @ (H, K): W2 not transposed
+    return X.T @ dh, dh.sum(axis=0), G, G
+
+
+def _hidden_per_sample_bias(W1, b1, W2, b2, X, y):
+    dW1, db1, dW2, _ = _hidden(W1, b1, W2, b2, X, y)
+    G = scipy.special.softmax(np.maximum(X @ W1 + b1, 0) @ W2 + b2, axis=-1)
+    return dW1, db1, dW2, (G - _one_hot(G, y)) / len(y)
+
+
+def _relu_backward_in_place(dout, z):
+    dout[z <= 0] = 0
+    return dout
+
+
 WRONG = {
     "softmax": [
         (_softmax_no_shift, "subtract the max score first"),
@@ -230,6 +265,39 @@ WRONG = {
         (_numgrad_not_restored, "left w changed"),
         (lambda loss, w, h=1e-5: _numgrad(loss, w, 1e-3), "nudge by the h you are given"),
         (lambda loss, w, h=1e-5: _numgrad(loss, w, h).ravel(), "the right number of entries"),
+    ],
+    "relu_backward": [
+        (lambda dout, z: dout * (z >= 0), "lets the gradient through where z = 0"),
+        (lambda dout, z: dout * (dout > 0), "takes the mask from dout"),
+        (lambda dout, z: dout, "the ReLU mask is missing"),
+        (lambda dout, z: (z > 0) * 1.0, "multiplies it by the upstream gradient dout"),
+        (lambda dout, z: dout * np.maximum(z, 0), "multiplies dout by relu(z)"),
+        (lambda dout, z: dout * z, "multiplies dout by z"),
+        (_relu_backward_in_place, "changed its input in place"),
+        (lambda dout, z: (dout * (z > 0)).ravel()[:3], "expected (5,)"),
+    ],
+    "hidden_layer_gradients": [
+        (lambda *p: _hidden(*p, mask="none"), "the ReLU mask is missing"),
+        (lambda *p: _hidden(*p, mask="dh"), "the ReLU mask is taken from dh"),
+        (lambda *p: _hidden(*p, factor=7.0), "that is the gradient of the sum"),
+        (lambda *p: _hidden(*p, factor=-1.0), "the sign is flipped"),
+        (lambda *p: _hidden(*p, dW2_from="z"), "dW2 = z.T @ G uses z"),
+        (lambda *p: _hidden(*p, labels=False), "the labels are left out"),
+        (_hidden_transposed_product, "a transposed product"),
+        (_hidden_shape_error, "a product's shapes don't line up"),
+        (_hidden_per_sample_bias, "one row per sample"),
+        (lambda *p: _hidden(*p)[:2], "expected four arrays"),
+        (lambda *p: _hidden(*p, shift=False), "subtract each row's max logit"),
+        (lambda *p: tuple(g + 1e-3 for g in _hidden(*p)), "go backward one step at a time"),
+    ],
+    "he_sigma": [
+        (lambda n: np.sqrt(1 / n), "LeCun's sqrt(1 / fan_in)"),
+        (lambda n: 2 / n, "that is the variance 2 / fan_in"),
+        (lambda n: 1 / n, "LeCun's variance 1 / fan_in"),
+        (lambda n: np.sqrt(2) / n, "covers the 2 but not fan_in"),
+        (lambda n: np.sqrt(2 * n), "upside down"),
+        (lambda n: np.sqrt(2 // n), "keep a ReLU layer's output as large"),
+        (lambda n: np.full(3, np.sqrt(2 / n)), "return one number"),
     ],
 }
 

@@ -24,6 +24,7 @@ EXPECTED = [
     "03_numerical_stability.ipynb",
     "04_initialization.ipynb",
     "05_training_the_classifier.ipynb",
+    "06_one_hidden_layer.ipynb",
 ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IGNORE_TAG = "nbval-ignore-output"
@@ -33,7 +34,7 @@ SENTENCE = re.compile(r"[A-Z][^\n]*\bRun\b[^\n]*\.")
 REPR = re.compile(r"^\w+\((value|children)=|\\x89PNG")
 
 
-def test_the_course_has_its_five_notebooks():
+def test_the_course_has_its_six_notebooks():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
 
 

@@ -91,3 +91,16 @@ def test_the_installed_numerics_are_the_pinned_versions():
         assert version(name) == pins[name], (
             f"{name}: installed {version(name)}, pinned {pins[name]}"
         )
+
+
+def test_readme_pyproject_and_environment_name_every_topic():
+    """Notebook 06's topic (issue 17) is named wherever the course describes itself."""
+
+    readme = (ROOT / "README.md").read_text()
+    description = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["description"]
+    environment = (ROOT / "environment.yml").read_text()
+    for text in (readme, description, environment):
+        assert re.search(r"hidden\s+layer", text, re.I), text[:200]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{path.name})" in readme, f"{path.name} is not in the course table"
+    assert "network.py" in readme and "training.py" in readme  # the layout

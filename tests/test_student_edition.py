@@ -84,6 +84,7 @@ def test_command_line_writes_every_notebook(tmp_path, capsys):
 @pytest.mark.slow
 def test_the_course_student_edition_runs_top_to_bottom(tmp_path):
     paths = build(NOTEBOOKS, tmp_path)
+    assert [p.name[:3] for p in paths] == ["01_", "02_", "03_", "04_", "05_", "06_"]
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name

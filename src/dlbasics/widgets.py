@@ -218,6 +218,37 @@ def true_class_probability_slider(value: float = 0.5, n_classes: int = 3) -> Sli
     return SliderPlot(slider, plot, summary=summary)
 
 
+def hidden_units_slider(X, y, X_test, y_test, models, *, value: int = 8) -> SliderPlot:
+    """Slider for notebook 06: the width of the hidden layer (1 to 64), redrawing its regions.
+
+    ``models(hidden_units)`` gives the fitted model (:func:`dlbasics.network.ring_models`);
+    the plot is :class:`dlbasics.plots.network.DecisionRegions`, available as ``sp.plot``.
+
+    Examples
+    --------
+    >>> from dlbasics.network import ring_models, two_rings
+    >>> X, y = two_rings(200)
+    >>> s = hidden_units_slider(X, y, X, y, ring_models(X, y), value=1)
+    >>> s.slider.value = 16
+    >>> s.plot.value, s.plot.accuracy > 0.9
+    (16, True)
+    """
+    _, plot = plots.decision_regions_figure(X, y, X_test, y_test, models, value)
+    slider = widgets.IntSlider(
+        value=value,
+        min=1,
+        max=64,
+        description="hidden units",
+        continuous_update=True,
+        **_SLIDER_LOOK,
+    )
+    summary = (
+        "Slider: give the hidden layer 1 to 64 ReLU units and watch the decision boundary "
+        "bend from a straight line around the disc."
+    )
+    return SliderPlot(slider, plot, summary=summary)
+
+
 class TrainingProgress:
     """A progress bar and a live loss/accuracy plot, advanced by ``fit(callback=...)``.
 

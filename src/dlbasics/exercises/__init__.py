@@ -37,9 +37,12 @@ from .nb02_cross_entropy import EXERCISES as _NB02
 from .nb03_numerics import EXERCISES as _NB03
 from .nb04_initialization import EXERCISES as _NB04
 from .nb05_training import EXERCISES as _NB05
+from .nb06_network import EXERCISES as _NB06
 
 #: Every exercise by name, in course order.
-EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in _NB01 + _NB02 + _NB03 + _NB04 + _NB05}
+EXERCISES: dict[str, Exercise] = {
+    ex.name: ex for ex in _NB01 + _NB02 + _NB03 + _NB04 + _NB05 + _NB06
+}
 #: Every exercise name, in course order.
 NAMES: tuple[str, ...] = tuple(EXERCISES)
 

@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .._validation import as_float_array, check_positive_int
-from ..classifier import HISTORY_KEYS, confusion_counts
+from ..classifier import confusion_counts
 from ..letters import LETTERS
+from ..training import HISTORY_KEYS
 from .base import BLUE, GREY, ORANGE, figure_grid
 
 LN_10 = float(np.log(10))
