@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import glob
+import linecache
+import shutil
+import subprocess
+import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -43,26 +49,98 @@ def test_reference_solution_passes(name):
     assert str(feedback).startswith("Correct")
 
 
+def run_cell(source: str) -> dict:
+    """Run ``source`` as a notebook cell does: IPython keeps each cell's code in linecache."""
+    filename = f"<cell-{len(linecache.cache)}-{hash(source)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"np": np}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_stub_is_not_attempted(name):
     exercise = EXERCISES[name]
-    namespace = {}
-    exec(exercise.stub, namespace)  # the exercise cell exactly as shipped
+    namespace = run_cell(exercise.stub)  # the exercise cell exactly as shipped
     feedback = checked(name, namespace[exercise.answer_name])
     assert feedback.correct is None
     assert str(feedback).startswith("Not attempted yet")
 
 
+STUB_BODIES = [
+    "...",
+    "pass",
+    '"""Write it here."""',
+    '"""Write it here."""\n    ...',
+    "# your code here\n    pass",
+    "raise NotImplementedError",
+    'raise NotImplementedError("write me")',
+    '"""Doc."""\n    raise NotImplementedError()',
+]
+NOT_STUB_BODIES = ["return None", '"""Doc."""\n    return x', "print(x)\n    ...", "x = 1"]
+
+
 @pytest.mark.parametrize("name", FUNCTIONS)
-def test_other_stub_forms_are_not_attempted(name):
-    def with_pass(*args):
-        pass
+@pytest.mark.parametrize("body", STUB_BODIES)
+def test_every_stub_form_is_not_attempted(name, body):
+    cell = f"def my_answer(*args):\n    {body}\n"
+    assert checked(name, run_cell(cell)["my_answer"]).correct is None, body
+    assert checked(name, run_cell("my_answer = lambda *args: ...")["my_answer"]).correct is None
+    assert checked(name, ...).correct is None
 
-    def raises(*args):
-        raise NotImplementedError
 
-    for stub in (with_pass, raises, ...):
-        assert checked(name, stub).correct is None
+@pytest.mark.parametrize("body", STUB_BODIES)
+def test_stubs_are_read_from_the_syntax_tree_not_from_running_them(body):
+    from dlbasics.exercises._stubs import is_stub
+
+    assert is_stub(run_cell(f"def f(x):\n    {body}\n")["f"]) is True
+    for other in NOT_STUB_BODIES:
+        assert is_stub(run_cell(f"def f(x):\n    {other}\n")["f"]) is False, other
+
+
+def test_without_source_an_answer_is_run_like_any_other():
+    namespace = {}
+    exec("def my_softmax(x):\n    ...", namespace)  # no linecache entry: no source to read
+    feedback = checked("softmax", namespace["my_softmax"])
+    assert feedback.correct is False and "returned None" in feedback.message
+    assert checked("softmax", np.exp).correct is False  # a builtin: run, and wrong
+
+
+def _pythons() -> list[str]:
+    """The project's Pythons (3.10 and later) found on this machine, this one first."""
+    found = [sys.executable]
+    for minor in range(10, 16):
+        which = shutil.which(f"python3.{minor}")
+        pyenv = glob.glob(str(Path.home() / f".pyenv/versions/3.{minor}.*/bin/python3.{minor}"))
+        found += [p for p in [which, *pyenv] if p and "/shims/" not in p][:1]  # shims may refuse
+    return list(dict.fromkeys(found))
+
+
+def test_stub_detection_is_the_same_on_every_python_found():
+    from dlbasics.exercises import _stubs
+
+    script = textwrap.dedent(
+        f"""
+        import importlib.util, linecache, sys
+        spec = importlib.util.spec_from_file_location("_stubs", {_stubs.__file__!r})
+        stubs = importlib.util.module_from_spec(spec); spec.loader.exec_module(stubs)
+        def verdict(body):
+            source = "def f(x):\\n    " + body + "\\n"
+            linecache.cache["<c>"] = (len(source), None, source.splitlines(True), "<c>")
+            namespace = {{}}
+            exec(compile(source, "<c>", "exec"), namespace)
+            return stubs.is_stub(namespace["f"])
+        assert all(verdict(b) is True for b in {STUB_BODIES!r}), sys.version
+        assert all(verdict(b) is False for b in {NOT_STUB_BODIES!r}), sys.version
+        print(sys.version_info[:2])
+        """
+    )
+    versions = []
+    for python in _pythons():
+        done = subprocess.run([python, "-c", script], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (python, done.stderr)
+        versions.append(done.stdout.strip())
+    print("stub detection checked on", versions)
 
 
 def _softmax_no_shift(x):

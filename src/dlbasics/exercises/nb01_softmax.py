@@ -130,6 +130,14 @@ def _diagnose_sigmoid(answer) -> None:
         _sigmoid_mistake(f, z, out, got, right, warned)
 
 
+def _names_used(f) -> tuple[str, ...]:
+    """The global and attribute names ``f``'s code uses (np.where shows as "where")."""
+    try:
+        return tuple(f.__code__.co_names)
+    except Exception:  # a callable object: no code to read, or an attribute that raises
+        return ()
+
+
 def _sigmoid_mistake(f, z, out, got, right, warned) -> None:
     """Raise the Mistake that explains ``out``, a wrong or warning sigmoid of ``z``."""
     expected = sigmoid(z)
@@ -138,7 +146,7 @@ def _sigmoid_mistake(f, z, out, got, right, warned) -> None:
             f"{got}: that is the probability of class 1 - class 0 has score z, so its "
             "probability e^z / (e^z + e^0) = 1 / (1 + e^-z) grows with z."
         )
-    names = getattr(getattr(f, "__code__", None), "co_names", ())
+    names = _names_used(f)
     if right and ("where" in names or "select" in names):
         raise Mistake(
             f"{got}: right values, but np.where computes both branches for every z before "
