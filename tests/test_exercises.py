@@ -96,6 +96,9 @@ def test_stubs_are_read_from_the_syntax_tree_not_from_running_them(body):
     assert is_stub(run_cell(f"def f(x):\n    {body}\n")["f"]) is True
     for other in NOT_STUB_BODIES:
         assert is_stub(run_cell(f"def f(x):\n    {other}\n")["f"]) is False, other
+    assert is_stub(run_cell("f = lambda x: ...")["f"]) is True
+    assert is_stub(run_cell('f = lambda x: "text"')["f"]) is False  # a result, not a docstring
+    assert is_stub(run_cell("f, g = lambda x: ..., lambda x: x")["f"]) is None  # which one?
 
 
 def test_without_source_an_answer_is_run_like_any_other():

@@ -32,8 +32,8 @@ def is_stub(function) -> bool | None:
     definition = _definition(function)
     if definition is None:
         return None
-    if isinstance(definition, ast.Lambda):
-        return _is_placeholder(ast.Expr(definition.body))
+    if isinstance(definition, ast.Lambda):  # its body is what it returns: only ... is a stub
+        return isinstance(definition.body, ast.Constant) and definition.body.value is Ellipsis
     return all(_is_placeholder(statement) for statement in definition.body)
 
 
