@@ -48,7 +48,25 @@ def _diagnose_softmax(answer) -> None:
 
 def _softmax_mistake(x, out, expected, got, warned) -> None:
     """Raise the Mistake that explains ``out``, the wrong softmax of ``x``."""
+    _unstable_softmax(x, out, got, warned)
+    _wrong_axis_softmax(x, out, got)
+    e = np.exp(x - x.max())
+    if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
+        raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
+    if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
+        raise Mistake(
+            f"{got}: right values, but a step of your function warns - find the line that "
+            "does (a log of 0? a division by 0?) and avoid it."
+        )
     rows = np.sum(out, axis=-1, keepdims=True)
+    raise Mistake(
+        f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
+        "softmax is exp(x) divided by the sum of exp(x) along the last axis."
+    )
+
+
+def _unstable_softmax(x, out, got, warned) -> None:
+    """Raise the Mistake of an overflow, an underflow or a nan from a -inf score, if any."""
     if np.all(np.isfinite(x)) and (
         not np.all(np.isfinite(out)) or "overflow" in warned or "invalid value" in warned
     ):
@@ -67,6 +85,10 @@ def _softmax_mistake(x, out, expected, got, warned) -> None:
             f"{got}: a score of -inf should get probability 0, but -inf - (-inf) is nan - "
             "shift by the max, which is finite here, not by the min or the mean."
         )
+
+
+def _wrong_axis_softmax(x, out, got) -> None:
+    """Raise the Mistake of a batch normalised, shifted or summed along the wrong axis."""
     if x.ndim == 2 and np.allclose(out.sum(axis=0), 1):
         raise Mistake(
             f"{got}: each column sums to 1, not each row - rows are samples, so sum over "
@@ -89,17 +111,6 @@ def _softmax_mistake(x, out, expected, got, warned) -> None:
             f"{got}: you subtracted each column's max, which changes the gaps between the "
             "scores of a row - subtract each row's max, np.max(x, axis=-1, keepdims=True)."
         )
-    if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
-        raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
-    if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
-        raise Mistake(
-            f"{got}: right values, but a step of your function warns - find the line that "
-            "does (a log of 0? a division by 0?) and avoid it."
-        )
-    raise Mistake(
-        f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
-        "softmax is exp(x) divided by the sum of exp(x) along the last axis."
-    )
 
 
 def sigmoid(z):
