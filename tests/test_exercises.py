@@ -19,6 +19,7 @@ from dlbasics import exercises
 from dlbasics.exercises import EXERCISES, NAMES
 
 FUNCTIONS = [name for name in NAMES if EXERCISES[name].stub.startswith("def ")]
+SCALE_GRID = np.geomspace(0.01, 100, 401)
 VALUES = [name for name in NAMES if name not in FUNCTIONS]
 
 
@@ -339,8 +340,11 @@ def test_each_typical_mistake_gets_its_own_sentence(name):
         ("scale_for_certainty", np.nan, "expected a finite number"),
         ("untrained_loss", np.inf, "expected a finite number"),
         ("untrained_loss", np.array([1j]), "expected a number"),
-        ("scale_for_certainty", 2.3, "below 0.99"),
-        ("scale_for_certainty", 3.0, "smaller factor"),
+        ("scale_for_certainty", SCALE_GRID[237], "below 0.99"),  # the grid point before
+        ("scale_for_certainty", SCALE_GRID[243], "smaller factor"),
+        ("scale_for_certainty", 250, "not on the exercise's grid"),  # the issue's case
+        ("scale_for_certainty", 2.3, "not on the exercise's grid"),  # inside, between points
+        ("scale_for_certainty", 0.001, "not on the exercise's grid"),
         ("untrained_loss", 0.1, "probability each"),
         ("untrained_loss", 1.0, "log base 10"),
         ("untrained_loss", 5 * np.log(10), "sum over the 5 samples"),
@@ -434,6 +438,73 @@ def test_unknown_names_list_the_exercises():
         exercises.check("sofmax", None)
     with pytest.raises(TypeError, match="name must be"):
         exercises.hint(3)
+
+
+def test_a_grid_value_typed_to_four_figures_is_on_the_grid():
+    best = EXERCISES["scale_for_certainty"].reference()
+    assert checked("scale_for_certainty", float(f"{best:.4g}")).correct is True
+    assert checked("scale_for_certainty", float(f"{SCALE_GRID[237]:.4g}")).correct is False
+    assert "below 0.99" in checked("scale_for_certainty", float(f"{SCALE_GRID[237]:.4g}")).message
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if EXERCISES[n].grid])
+def test_every_grid_is_the_one_the_exercise_text_and_the_solution_write(name):
+    exercise = EXERCISES[name]
+    assert np.array_equal(eval(exercise.grid_text, {"np": np}), exercise.grid)
+    assert exercise.grid_text in exercises.solution(name).code
+    markdown = _exercise_markdown(exercise)
+    assert f"`{exercise.grid_text}`" in markdown, markdown
+    off = 1.5 * max(exercise.grid)
+    assert "not on the exercise's grid" in checked(name, off).message
+
+
+def _exercise_markdown(exercise) -> str:
+    """The markdown cell just above the exercise's stub in its notebook."""
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / f"{exercise.notebook}.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    k = next(i for i, c in enumerate(cells) if c.source.strip() == exercise.stub)
+    return next(c.source for c in reversed(cells[:k]) if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hints_are_graded_a_nudge_then_a_closer_one_then_the_solution(name):
+    exercise = EXERCISES[name]
+    first, closer = exercises.hint(name), exercises.hint(name, level=2)
+    assert str(first) == str(exercises.hint(name, level=1))
+    assert exercise.closer_hint and exercise.closer_hint != exercise.hint
+    assert exercise.hint in str(first) and exercise.closer_hint in str(closer)
+    assert f'exercises.hint("{name}", level=2)' in str(first)
+    assert f'exercises.solution("{name}")' in str(closer)
+    assert "<i>" in closer._repr_html_() and not first.code and not closer.code
+
+
+@pytest.mark.parametrize("level", [0, 3, "2", True, 1.0])
+def test_a_hint_level_other_than_1_or_2_is_refused(level):
+    with pytest.raises(ValueError, match="level must be 1"):
+        exercises.hint("softmax", level=level)
+
+
+def _code_lines(function) -> list[str]:
+    """The reference's statements, without comments or spaces, ignoring the short ones."""
+    body = exercises.solution(function).code.splitlines()[1:]
+    lines = ["".join(line.split("#")[0].split()) for line in body]
+    return [line for line in lines if len(line) >= 12 and not line.startswith("return")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_hint_gives_the_solution_away(name):
+    exercise = EXERCISES[name]
+    for text in (exercise.hint, exercise.closer_hint):
+        squeezed = "".join(text.split())
+        for line in _code_lines(name):
+            assert line not in squeezed, (name, line)
+        assert "np.arange(" not in text and "keepdims=True" not in text, text
+        if name in VALUES:
+            value = exercise.reference()
+            for written in (f"{value:.2g}", f"{value:.3g}", f"{value:.4g}"):
+                assert written not in text.replace(",", " ").split(), (name, written)
 
 
 @pytest.mark.parametrize("name", NAMES)

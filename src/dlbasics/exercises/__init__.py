@@ -81,18 +81,29 @@ def check(name: str, answer) -> Feedback:
     return evaluate(_exercise(name), answer)
 
 
-def hint(name: str) -> Note:
-    """A nudge towards exercise ``name``'s answer, without giving it away.
+def hint(name: str, level: int = 1) -> Note:
+    """A hint towards exercise ``name``'s answer, without giving it away.
+
+    ``level=1`` (the default) is a first nudge: what to think about. ``level=2`` is a
+    closer hint, nearer the method; after it, :func:`solution` shows the solution.
 
     Examples
     --------
-    >>> print(hint("untrained_loss"))
+    >>> print(hint("untrained_loss"))  # doctest: +NORMALIZE_WHITESPACE
     Hint for untrained_loss
     <BLANKLINE>
     Equal logits give equal probabilities. How much does each of the 10 classes get?
+    <BLANKLINE>
+    Still stuck? exercises.hint("untrained_loss", level=2) gives a closer hint.
     """
     exercise = _exercise(name)
-    return Note(f"Hint for {name}", exercise.hint)
+    if isinstance(level, bool) or not isinstance(level, int) or level not in (1, 2):
+        raise ValueError(f"level must be 1 (a first nudge) or 2 (a closer hint), got {level!r}")
+    if level == 1:
+        follow = f'Still stuck? exercises.hint("{name}", level=2) gives a closer hint.'
+        return Note(f"Hint for {name}", exercise.hint, next=follow)
+    follow = f'Still stuck? exercises.solution("{name}") shows a reference solution.'
+    return Note(f"Closer hint for {name}", exercise.closer_hint or exercise.hint, next=follow)
 
 
 def solution(name: str) -> Note:

@@ -44,6 +44,10 @@ class Exercise:
     ``stub`` is the exercise cell as shipped and ``check_cell`` the cell after it;
     ``reference`` is the solution (for a value exercise: a function computing the value);
     ``diagnose(answer)`` raises :class:`Mistake` or :class:`NotAttempted`, else returns.
+    ``hint`` is the first nudge (what to think about) and ``closer_hint`` the second,
+    nearer the method; neither gives the solution away. A value exercise whose answer is
+    a point of a grid gives ``grid`` (its values) and ``grid_text`` (the grid as the
+    exercise text writes it): an answer off the grid is told so before anything else.
     """
 
     name: str
@@ -55,6 +59,9 @@ class Exercise:
     passed: str
     reference: Callable
     diagnose: Callable
+    closer_hint: str = ""
+    grid: tuple[float, ...] = ()
+    grid_text: str = ""
 
     @property
     def check_cell(self) -> str:
@@ -96,23 +103,26 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Note:
-    """A hint or a solution: a title, a few sentences and optionally code, shown on request."""
+    """A hint or a solution: a title, a few sentences, optionally code, and what to try next."""
 
     title: str
     text: str
     code: str = ""
+    next: str = ""
 
     def __str__(self) -> str:
-        return "\n\n".join(part for part in (self.title, self.text, self.code) if part)
+        parts = (self.title, self.text, self.code, self.next)
+        return "\n\n".join(part for part in parts if part)
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         code = f"<pre>{html.escape(self.code)}</pre>" if self.code else ""
+        after = f"<p><i>{html.escape(self.next)}</i></p>" if self.next else ""
         return (
             '<div style="border-left: 6px solid #1565c0; background: #e3f2fd; '
             f'color: #1a1a1a; padding: 6px 10px; margin: 4px 0"><b>{html.escape(self.title)}</b>'
-            f"<p>{html.escape(self.text)}</p>{code}</div>"
+            f"<p>{html.escape(self.text)}</p>{code}{after}</div>"
         )
 
 
@@ -153,6 +163,8 @@ def _seconds() -> str:
 def _diagnosis(exercise: Exercise, answer) -> tuple[bool | None, str]:
     """The verdict and sentence of ``exercise.diagnose(answer)``, whatever it raises."""
     try:
+        if exercise.grid:
+            on_grid(as_number(answer, "a value from the grid"), exercise.grid, exercise.grid_text)
         exercise.diagnose(answer)
     except NotAttempted:
         return None, f"edit the cell that defines {exercise.answer_name}."
@@ -313,6 +325,19 @@ def as_number(answer, what: str) -> float:
     if not np.isfinite(value):
         raise Mistake(f"expected a finite number ({what}), got {value}.")
     return value
+
+
+def on_grid(value: float, grid, grid_text: str, rtol: float = 2e-3) -> None:
+    """Raise a Mistake if ``value`` is none of the ``grid``'s points (to ``rtol``, so a
+    grid value typed to three or four figures still counts)."""
+    points = np.asarray(grid, dtype=float)
+    nearest = points[np.argmin(np.abs(points - value))]
+    if not np.isclose(value, nearest, rtol=rtol):
+        raise Mistake(
+            f"{value:.6g} is not on the exercise's grid {grid_text}, which runs from "
+            f"{points.min():.4g} to {points.max():.4g}: the answer is one of the grid's values "
+            f"(the nearest to yours is {nearest:.4g})."
+        )
 
 
 def reject_known_wrong(value: float, known, rtol: float = 1e-3, atol: float = 0.0) -> None:

@@ -175,6 +175,8 @@ EXERCISES = [
         stub="untrained_loss = ...",
         answer_name="untrained_loss",
         hint="Equal logits give equal probabilities. How much does each of the 10 classes get?",
+        closer_hint="A sample's loss is -log of the probability its true class gets, with the "
+        "natural log. Here every sample gets the same loss: what is their mean?",
         explanation="softmax of equal logits is 1/10 for every class, so every sample's loss is "
         "-log(1/10) = ln 10, about 2.3026, and so is the mean: the first loss to expect.",
         passed="ln 10 = 2.3026: every class gets 1/10, and -log(1/10) = ln 10.",
@@ -186,8 +188,13 @@ EXERCISES = [
         notebook="02_cross_entropy",
         stub="def my_cross_entropy(logits, labels):\n    ...",
         answer_name="my_cross_entropy",
-        hint="log-softmax is (x - max) - log(sum(exp(x - max))) along axis=-1; pick each row's "
-        "true class with log_p[np.arange(N), labels], then take -mean.",
+        hint="The loss is the mean over the samples of -log softmax(logits)[label]. What goes "
+        "wrong if you take the softmax first and then its log, when one logit is 1000 below "
+        "the others?",
+        closer_hint="Work in log space: the log of a softmax is the shifted logits minus the "
+        "log of the sum of their exponentials, which never takes log 0. Then pick each "
+        "row's own label with two index arrays (one for the rows, one for the labels), "
+        "not a slice.",
         explanation="Working in log space keeps e^-2000 as -2000 instead of rounding it to 0; "
         "the mean makes the loss independent of the batch size.",
         passed="your loss is right on single samples, batches, huge logits and -inf logits.",
