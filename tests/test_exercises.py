@@ -480,6 +480,14 @@ def test_hints_are_graded_a_nudge_then_a_closer_one_then_the_solution(name):
     assert "<i>" in closer._repr_html_() and not first.code and not closer.code
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_each_exercise_text_tells_how_the_graded_hints_work(name):
+    markdown = _exercise_markdown(EXERCISES[name])
+    for call in (f'exercises.hint("{name}")', f'exercises.hint("{name}", level=2)'):
+        assert f"`{call}`" in markdown, (name, call)
+    assert f'`exercises.solution("{name}")`' in markdown
+
+
 @pytest.mark.parametrize("level", [0, 3, "2", True, 1.0])
 def test_a_hint_level_other_than_1_or_2_is_refused(level):
     with pytest.raises(ValueError, match="level must be 1"):
