@@ -242,3 +242,32 @@ def test_the_table_covers_every_exercise_and_counts_its_rows():
     assert len(ROWS) == len(FUNCTIONS) * (len(FUNCTION_KINDS) + len(ODD_ANSWERS)) + len(
         VALUES
     ) * len(VALUE_KINDS)
+
+
+@pytest.mark.slow
+def test_in_a_kernel_a_docstring_stub_a_hang_prints_and_an_exit_each_get_a_sentence():
+    """In ipykernel the cell's source comes from linecache and the alarm from the main thread."""
+    import nbclient
+    import nbformat
+
+    v4 = nbformat.v4
+    setup = "from dlbasics import exercises\nfrom dlbasics.exercises import _guard\n"
+    answers = [
+        'def my_softmax(x):\n    """Write softmax here."""',
+        "def my_softmax(x):\n    while True:\n        pass",
+        "import scipy.special\ndef my_softmax(x):\n    print('debug')\n"
+        "    return scipy.special.softmax(x, axis=-1)",
+        "import sys\ndef my_softmax(x):\n    sys.exit(1)",
+    ]
+    check = 'print(exercises.check("softmax", my_softmax))'
+    nb = v4.new_notebook(cells=[v4.new_code_cell(f"{setup}_guard.TIME_LIMIT = {HANG_LIMIT}")])
+    for answer in answers:
+        nb.cells += [v4.new_code_cell(answer), v4.new_code_cell(check)]
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    checks = nb.cells[2::2]
+    assert [len(c.outputs) for c in checks] == [1, 1, 1, 1]  # nothing else printed
+    said = [c.outputs[0].text.strip() for c in checks]
+    assert said[0].startswith("Not attempted yet")
+    assert said[1].startswith("Incorrect: the check stopped my_softmax after 0.5 s")
+    assert said[2].startswith("Correct") and "printed 8 lines" in said[2]
+    assert said[3].startswith("Incorrect") and "raised SystemExit: 1" in said[3]

@@ -23,7 +23,7 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
-#: Seconds one check may take in all; the reference solutions need well under one.
+#: Seconds one check may take in all; each reference solution needs less than 0.1 s.
 TIME_LIMIT = 10.0
 _MAX_TEXT = 160  # characters of any one object or error shown in a sentence
 _MAX_WARNINGS = 20  # distinct warning texts kept; an answer may warn without end
@@ -127,7 +127,8 @@ class Run:
             )
         if self.warned.texts:
             notes.append(f"checking its result warned: {self.warned}")
-        return f" ({'; '.join(notes)}.)" if notes else ""
+        text = "; ".join(notes)
+        return f" ({text[0].upper()}{text[1:]}.)" if notes else ""
 
 
 @contextlib.contextmanager
