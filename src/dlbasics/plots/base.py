@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 
+import matplotlib.figure
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .._validation import check_real
 
@@ -50,6 +50,43 @@ def panel_values(values, name: str, what: str, maximum: int = 12) -> list:
             f"{name} must hold 1 to {maximum} {what} (one panel each), got {len(values)}"
         )
     return values
+
+
+class Figure(matplotlib.figure.Figure):
+    """A matplotlib figure that carries a text alternative, ``alt``, into the notebook.
+
+    Shown as a cell's result, it is drawn exactly as Jupyter's inline backend draws
+    any figure, and its ``alt`` goes into the output's metadata
+    (``metadata["image/png"]["alt"]``), where screen readers, the book and
+    nbconvert's HTML find it. Every figure function of the course sets it with
+    :func:`describe`.
+    """
+
+    alt = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        formatter = shell.display_formatter.formatters["image/png"] if shell else None
+        try:  # the inline backend's own PNG printer (its size, dpi and bbox settings)
+            png = formatter.lookup_by_type(matplotlib.figure.Figure)(self)
+        except (AttributeError, KeyError):  # no kernel, or no inline backend: the usual repr
+            return None
+        metadata = {"image/png": {"alt": self.alt}} if self.alt else {}
+        return {"image/png": png, "text/plain": repr(self)}, metadata
+
+
+def describe(fig: Figure, alt: str) -> Figure:
+    """Set ``fig.alt``, the sentence a reader who cannot see the figure gets; return ``fig``.
+
+    >>> describe(figure_grid(2.0, 1.0)[0], "An empty test figure.").alt
+    'An empty test figure.'
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a non-empty sentence, got {alt!r}")
+    fig.alt = alt
+    return fig
 
 
 def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **subplot_kw):

@@ -11,7 +11,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .._validation import as_float_array, check_positive_int, check_real
 from ..cross_entropy import cross_entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure, panel_values, stacked_panels
+from .base import BLUE, GREY, ORANGE, describe, new_figure, panel_values, stacked_panels
 
 LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREY = "#cfe2f3", "#fde0c5", "#e6e6e6"
 STAGE_X, STAGE_Y = (0.8, 2.9, 5.0, 7.1, 9.2), 2.0  # the five boxes of the pipeline, left to right
@@ -47,7 +47,14 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
     _draw_stages(ax)
     _write_example(ax, logits, probs, label)
     _draw_title(ax, "multinomial logistic classification")
-    return fig
+    listed = lambda values: ", ".join(f"{v:.2f}" for v in values)  # noqa: E731
+    return describe(
+        fig,
+        "Diagram of multinomial logistic classification, left to right: an input x, the "
+        f"linear model W x + b giving the logits ({listed(logits)}), softmax turning them "
+        f"into probabilities ({listed(probs)}), and the cross-entropy against the one-hot "
+        f"label of class {label}, a loss of {-np.log(probs[label]):.2f}.",
+    )
 
 
 def _check_example(logits, label) -> tuple[np.ndarray, int]:
@@ -278,4 +285,11 @@ def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:
     fig, bar_axes, curve_axes = true_class_loss_figure(len(ps), 3.8 * len(ps), 5.0)
     for bax, cax, p in zip(bar_axes, curve_axes, ps, strict=True):
         TrueClassLoss(cax, p, n_classes, bars_ax=bax)
-    return fig
+    losses = ", ".join(f"p = {p:g}: D = {-np.log(p):.2f}" for p in ps)
+    return describe(
+        fig,
+        f"One panel per probability of the true class out of {n_classes} classes, each with "
+        "the predicted distribution beside the one-hot label above, and the curve "
+        f"D = -ln p with that point marked below ({losses}): the loss grows without bound "
+        "as p goes to 0.",
+    )

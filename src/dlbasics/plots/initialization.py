@@ -23,7 +23,7 @@ from ..sigma_experiment import (
     unit_logits,
 )
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, figure_grid
+from .base import BLUE, GREY, ORANGE, describe, figure_grid
 
 N_CLASSES = len(LETTERS)
 LN_K = float(np.log(N_CLASSES))
@@ -262,7 +262,16 @@ def initial_predictions_at(
         InitialPredictions(*row, images, labels, sigma, seed=seed, center=center)
         for row, sigma in zip(axes, sigmas, strict=True)
     ]
-    return fig
+    rows = "; ".join(
+        f"sigma {p.sigma:g}: loss {p.loss:.2f}, mean entropy {p.mean_entropy:.2f}"
+        for p in fig.plots
+    )
+    return describe(
+        fig,
+        f"One row per sigma, each with a heat map of the untrained classifier's probabilities "
+        f"for {len(images)} letter images (one row per image, one column per letter, the true "
+        f"letter outlined) beside the initial loss and entropy plotted against sigma ({rows}).",
+    )
 
 
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:
@@ -335,4 +344,12 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
         bottom.set_yticks([0, 0.1, 0.5, 1], ["0", "1/10", "0.5", "1"])
         bottom.set_ylabel("S(x W)")
         bottom.set_title(f"softmax output, entropy {float(entropy(p)):.2f} nats", fontsize="medium")
-    return fig
+    entropies = ", ".join(
+        f"sigma {s:g}: {float(entropy(softmax(s * z1))):.2f} nats" for s in sigmas
+    )
+    return describe(
+        fig,
+        "A letter image beside one column per sigma: on top, a histogram of the drawn "
+        "weights under the Gaussian N(0, sigma squared) they come from; below, bar charts of "
+        f"the softmax output over the letters A to J for that image (entropy {entropies}).",
+    )

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
-from .base import BLUE, GREY, ORANGE, new_figure, panel_values
+from .base import BLUE, GREY, ORANGE, describe, new_figure, panel_values
 
 
 def spacing_figure(step: float = 1e-6) -> Figure:
@@ -53,7 +53,13 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     ax.set_ylabel("gap to the next float")
     ax.set_title("Floats get sparser as they grow: float64 and float32")
     ax.legend(loc="upper left", fontsize="small")
-    return fig
+    return describe(
+        fig,
+        "Log-log plot of the gap between a float and the next one against its magnitude, "
+        "for float64 (solid) and float32 (dashed): the gap grows in proportion to the "
+        f"magnitude, and a horizontal line marks the step {step:g}; float64 at 1e9 has the "
+        "same gap, 2**-23, as float32 at 1.",
+    )
 
 
 def _contour_levels(problem: LeastSquares, start_excess: float, losses, n: int = 14):
@@ -152,7 +158,16 @@ def descent_paths_figure(panels) -> Figure:
     fig, axes = new_figure(5.0 * len(panels), 5.2, ncols=len(panels))
     for ax, panel in zip(np.atleast_1d(axes), panels, strict=True):
         descent_contours(ax, *panel)
-    return fig
+    described = "; ".join(
+        f"{title}: condition number {problem.condition_number:.3g}, {len(path) - 1} steps"
+        for problem, path, title, *_ in panels
+    )
+    return describe(
+        fig,
+        "Contour plots of least-squares loss bowls with a gradient-descent path drawn on "
+        f"each, one panel per problem ({described}); the larger the condition number, the "
+        "more elongated the bowl.",
+    )
 
 
 def pixels_figure(image) -> Figure:
@@ -194,4 +209,10 @@ def pixels_figure(image) -> Figure:
     ax.set_title("middle row", fontsize=10)
     ax.set_ylim(-140, 400)
     ax.legend(loc="upper center", fontsize="small")
-    return fig
+    return describe(
+        fig,
+        "Four panels: a greyscale image; the same image minus 128 computed in uint8, where "
+        "dark pixels wrap around to bright ones; normalize_pixels's (C - 128) / 128 in [-1, 1], "
+        "which looks like the original; and the middle row's values, where the intended "
+        "C - 128 is smooth and the uint8 version jumps by 256 where it wraps.",
+    )

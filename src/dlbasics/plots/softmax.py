@@ -9,7 +9,16 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from .._validation import as_float_array, check_real
 from ..cross_entropy import entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, check_finite, new_figure, panel_values, stacked_panels
+from .base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    check_finite,
+    describe,
+    new_figure,
+    panel_values,
+    stacked_panels,
+)
 
 GREEN = "#2ca02c"
 
@@ -188,7 +197,20 @@ def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
     fig, bar_axes, entropy_axes = softmax_bars_figure(len(scales), 3.6 * len(scales), 3.6)
     for ax, eax, scale in zip(bar_axes, entropy_axes, scales, strict=True):
         SoftmaxBars(ax, scores, scale, entropy_ax=eax)
-    return fig
+    scores = as_float_array(scores, "scores")
+    shown = "; ".join(
+        f"times {s:g}: " + ", ".join(f"{p:.2f}" for p in softmax(scores * s)) for s in scales
+    )
+    return describe(
+        fig,
+        f"Bar charts of the softmax probabilities of the logits {_listed(scores)} multiplied "
+        f"by each of {_listed(scales)}, one panel per factor with an entropy gauge below "
+        f"({shown}): the larger the factor, the more the largest logit's bar dominates.",
+    )
+
+
+def _listed(values) -> str:
+    return ", ".join(f"{v:g}" for v in values)
 
 
 def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure:
@@ -251,6 +273,17 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     ax.set_ylim(-0.02, 1.08)
     ax.set_xlabel("x, the score of class 0")
     ax.set_ylabel("probability")
+    describe(
+        fig,
+        f"Line plot of the softmax probabilities of the scores [x, {_listed(others)}] as x "
+        f"goes from {x[0]:g} to {x[-1]:g}: class 0's probability rises from near 0 towards 1, "
+        "the others fall, and a dotted line shows that they always sum to 1"
+        + (
+            f"; at x = {mark:g} the probabilities are {_listed(np.round(p, 3))}."
+            if mark is not None
+            else "."
+        ),
+    )
     ax.set_title(f"softmax([x, {', '.join(names[1:])}])")
     ax.legend(loc="center right", fontsize="small")
     return fig

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from .._validation import as_float_array
 from ..classifier import confusion_counts
 from ..letters import LETTERS
-from .base import figure_grid
+from .base import describe, figure_grid
 
 
 def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
@@ -49,7 +49,14 @@ def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
     ax.set_title(f"{counts.sum()} images, accuracy {accuracy:.3f}")
     fig.colorbar(image, ax=ax, label="fraction of the true letter", shrink=0.85)
     fig.counts = counts
-    return fig
+    off = counts - np.diag(np.diag(counts))
+    i, j = np.unravel_index(off.argmax(), off.shape)
+    return describe(
+        fig,
+        f"Confusion matrix of {counts.sum()} images as a heat map, true letters in rows and "
+        f"predicted letters in columns, each cell holding its count: accuracy {accuracy:.3f}; "
+        f"the most frequent mistake is {names[i]} taken for {names[j]} ({off[i, j]} times).",
+    )
 
 
 def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> Figure:
@@ -92,4 +99,10 @@ def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> 
     )
     for level, ls in ((-limit / 3, "--"), (limit / 3, "-")):
         bar.ax.axhline(level, color="k", lw=0.8, ls=ls)
+    describe(
+        fig,
+        f"{len(names)} small images, one per letter ({', '.join(names)}), each showing that "
+        "letter's column of learned weights in the image's shape: red where a bright pixel "
+        "votes for the letter, blue where it votes against, outlined solid and dashed.",
+    )
     return fig

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .._validation import as_float_array, check_positive_int
 from ..training import HISTORY_KEYS
-from .base import BLUE, GREY, ORANGE, figure_grid
+from .base import BLUE, GREY, ORANGE, describe, figure_grid
 
 LN_10 = float(np.log(10))
 
@@ -222,7 +222,21 @@ def training_curves_at(history, after=None) -> Figure:
         TrainingCurves(
             axes[0, col], axes[1, col], total, _prefix(h, e), max_loss=top, legend=legend
         )
-    return fig
+    return describe(fig, _curves_alt(h, after))
+
+
+def _curves_alt(h: dict, after) -> str:
+    """What the static training view shows, with the numbers at its last epoch."""
+    last = after[-1]
+    shown = f"after {last} epochs the training loss is {h['train_loss'][last - 1]:.3f}"
+    shown = shown if last else ""
+    if last and h["valid_accuracy"].size:
+        shown += f" and the validation accuracy {h['valid_accuracy'][last - 1]:.3f}"
+    return (
+        "The training view after epochs " + ", ".join(str(e) for e in after) + ", one column "
+        "each: on top the training and validation loss per epoch with ln 10 marked, below the "
+        "training and validation accuracy" + (f"; {shown}." if shown else ".")
+    )
 
 
 # Each run its own marker and line style, so the runs stay apart without colour.
@@ -308,7 +322,16 @@ def compare_runs_figure(runs) -> Figure:
     ax_steps.set_xlim(0, 1.5 * max(ax_steps.dataLim.x1, 1))  # room for the last marker
     ax_steps.set_xlabel("weight updates (gradient steps)")
     ax_steps.set_title("per weight update")
-    return fig
+    finals = "; ".join(
+        f"{label}: {run[1]} updates per epoch, loss {float(run[0][-1]):.3f} after "
+        f"{len(run[0]) - 1} epochs"
+        for label, run in runs.items()
+    )
+    return describe(
+        fig,
+        "Two line plots of the training loss of each run, against epochs on the left and "
+        f"against weight updates on the right ({finals}).",
+    )
 
 
 def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
@@ -346,7 +369,22 @@ def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small", ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
-    return fig
+    finals = "; ".join(_final_losses(label, history) for label, history in histories.items())
+    return describe(
+        fig,
+        "Line plot of the training (solid) and validation (dashed) loss per epoch for each "
+        f"run, with ln 10 marked{' on a log scale' if log_scale else ''} ({finals}).",
+    )
+
+
+def _final_losses(label: str, history) -> str:
+    h = _check_history(history)
+    if not h["epoch"].size:
+        return f"{label}: no epoch completed"
+    text = f"{label}: training loss {h['train_loss'][-1]:.3g} after epoch {h['epoch'][-1]}"
+    if h["valid_loss"].size:
+        text += f", validation loss {h['valid_loss'][-1]:.3g}"
+    return text
 
 
 def _minor_log_label(ax, x: float) -> str:
