@@ -21,9 +21,9 @@ from dlbasics import (
     standardize,
 )
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
-from dlbasics.initialization import unit_logits
 from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
+from dlbasics.sigma_experiment import unit_logits
 
 RNG = np.random.default_rng(0)
 X4, Y4 = RNG.normal(size=(30, 4)), np.arange(30) % 3

@@ -9,8 +9,8 @@ from matplotlib.figure import Figure
 from dlbasics import plots, widgets
 from dlbasics.classifier import LogisticClassifier, confusion_counts
 from dlbasics.cross_entropy import entropy
-from dlbasics.initialization import initial_loss_and_entropy, unit_logits
 from dlbasics.letters import letters
+from dlbasics.sigma_experiment import initial_loss_and_entropy, unit_logits
 
 LN10 = math.log(10)
 PNG = b"\x89PNG\r\n\x1a\n"

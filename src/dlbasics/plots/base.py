@@ -11,12 +11,12 @@ build and inspect them headless.
 from __future__ import annotations
 
 import io
-import math
-import numbers
 
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from .._validation import check_real
 
 # Static figures' resolution; a slider rescales its figure to the notebook's width
 # (``dlbasics.widgets.IMAGE_WIDTH_PX``).
@@ -25,16 +25,12 @@ BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
 
 def check_finite(value, name: str) -> float:
-    """Return ``value`` as a finite float (any sign), or raise naming ``name``.
+    """A finite real of any sign: the package's one check, ``dlbasics._validation.check_real``.
 
     >>> check_finite(-2, "mark")
     -2.0
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
+    return check_real(value, name, any_sign=True)
 
 
 def panel_values(values, name: str, what: str, maximum: int = 12) -> list:

@@ -12,16 +12,16 @@ from matplotlib.patches import Rectangle
 
 from .._validation import check_real
 from ..cross_entropy import cross_entropy_from_logits, entropy
-from ..initialization import (
+from ..initialization import gaussian_init
+from ..letters import LETTERS
+from ..sigma_experiment import (
     _check_images,
     _check_labels,
     _check_sigmas,
     _inputs,
-    gaussian_init,
     initial_loss_and_entropy,
     unit_logits,
 )
-from ..letters import LETTERS
 from ..softmax import softmax
 from .base import BLUE, GREY, ORANGE, figure_grid
 
@@ -43,7 +43,7 @@ class InitialPredictions:
     initial loss and the mean entropy against sigma (on a grid over
     ``sigma_range``), with a marker at the current sigma. ``update(sigma)``
     rescales the logits (``sigma * unit_logits``, see
-    :func:`dlbasics.initialization.unit_logits`) and moves the markers.
+    :func:`dlbasics.sigma_experiment.unit_logits`) and moves the markers.
 
     Parameters
     ----------
