@@ -10,7 +10,7 @@ slow notebook says where its time goes. Last, strict nbval over the course, as
 
 Targets (issue 16): every notebook within 2x bare, the course within 2x the bare ones.
 
-Run: ``python benchmarks/bench_course.py [--top N] [--repeat R] [--no-nbval]``
+Run: ``python benchmarks/bench_course.py [--top N] [--repeat R] [--no-nbval] [NOTEBOOK ...]``
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def bare_notebook() -> nbformat.NotebookNode:
 
 
 def cell_seconds(cell: nbformat.NotebookNode) -> float:
-    """From the shell's receipt of the request to its reply (nbclient records both)."""
+    """From the kernel starting the cell to its reply (nbclient records both)."""
     timing = cell.metadata.get("execution", {})
-    begin, end = timing.get("shell.execute_reply.started"), timing.get("shell.execute_reply")
+    begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
     if not (begin and end):
         return 0.0
     parse = datetime.fromisoformat
@@ -75,8 +75,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=3, help="slowest cells shown per notebook")
     parser.add_argument("--repeat", type=int, default=3, help="bare runs (median taken)")
     parser.add_argument("--no-nbval", action="store_true", help="skip the strict nbval run")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     args = parser.parse_args()
-    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
 
     bare = statistics.median(execute(bare_notebook())[0] for _ in range(args.repeat))
     print(f"bare notebook (kernel + import dlbasics): {bare:.2f} s, median of {args.repeat}\n")

@@ -30,14 +30,13 @@ from .network import (
 )
 from .numerics import descent_contours, descent_paths_figure, pixels_figure, spacing_figure
 from .softmax import SoftmaxBars, softmax_bars_at, softmax_bars_figure, softmax_graph
+from .trained_model import confusion_matrix_figure, weight_templates_figure
 from .training import (
     TrainingCurves,
     compare_runs_figure,
-    confusion_matrix_figure,
     loss_curves_figure,
     training_curves_at,
     training_curves_figure,
-    weight_templates_figure,
 )
 
 __all__ = [

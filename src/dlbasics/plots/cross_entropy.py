@@ -174,6 +174,14 @@ class TrueClassLoss:
         self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
         if self.n_classes > self.MAX_CLASSES:
             raise ValueError(f"n_classes must be <= {self.MAX_CLASSES}, got {self.n_classes}")
+        self._draw_curve(ax)
+        self.bars = self.bar_texts = None
+        if bars_ax is not None:
+            self._draw_bars(bars_ax)
+        self.update(p)
+
+    def _draw_curve(self, ax) -> None:
+        """The curve -ln p, the uniform guess's ln K, and the marker and readout update moves."""
         k = self.n_classes
         grid = np.linspace(np.exp(-self.Y_MAX), 1.0, 400)
         ax.plot(grid, -np.log(grid), color=BLUE, lw=2, label=r"$D = -\ln p$")
@@ -198,30 +206,31 @@ class TrueClassLoss:
             color=ORANGE,
         )
         self.animated = [self.guide, self.marker, self.readout]
-        self.bars = self.bar_texts = None
-        if bars_ax is not None:
-            xs = np.arange(k)
-            bars_ax.bar(
-                xs,
-                np.r_[1.0, np.zeros(k - 1)],
-                width=0.8,
-                facecolor="none",
-                edgecolor="black",
-                lw=1.5,
-                ls="--",
-                label="one-hot label L",
-            )
-            self.bars = bars_ax.bar(
-                xs, np.zeros(k), width=0.6, color=ORANGE, alpha=0.85, label="prediction S"
-            )
-            self.bar_texts = [bars_ax.text(i, 0, "", ha="center", va="bottom") for i in xs]
-            bars_ax.set_xticks(xs, ["class 0 (true)", *(f"class {i}" for i in range(1, k))])
-            bars_ax.set_xlim(-0.6, k - 0.4)
-            bars_ax.set_ylim(0, 1.3)
-            bars_ax.set_ylabel("probability")
-            bars_ax.legend(loc="upper right", fontsize="small")
-            self.animated += [*self.bars, *self.bar_texts]
-        self.update(p)
+
+    def _draw_bars(self, bars_ax) -> None:
+        """The one-hot label as an outline, the predicted distribution as bars inside it."""
+        k = self.n_classes
+        xs = np.arange(k)
+        bars_ax.bar(
+            xs,
+            np.r_[1.0, np.zeros(k - 1)],
+            width=0.8,
+            facecolor="none",
+            edgecolor="black",
+            lw=1.5,
+            ls="--",
+            label="one-hot label L",
+        )
+        self.bars = bars_ax.bar(
+            xs, np.zeros(k), width=0.6, color=ORANGE, alpha=0.85, label="prediction S"
+        )
+        self.bar_texts = [bars_ax.text(i, 0, "", ha="center", va="bottom") for i in xs]
+        bars_ax.set_xticks(xs, ["class 0 (true)", *(f"class {i}" for i in range(1, k))])
+        bars_ax.set_xlim(-0.6, k - 0.4)
+        bars_ax.set_ylim(0, 1.3)
+        bars_ax.set_ylabel("probability")
+        bars_ax.legend(loc="upper right", fontsize="small")
+        self.animated += [*self.bars, *self.bar_texts]
 
     def update(self, p: float) -> float:
         p = _check_p(p)
