@@ -250,8 +250,11 @@ EXERCISES = [
         notebook=_NB,
         stub="def my_relu_backward(dout, z):\n    ...",
         answer_name="my_relu_backward",
-        hint="relu(z) has slope 1 where z > 0 and 0 elsewhere; the chain rule multiplies dout "
-        "by that slope, elementwise.",
+        hint="What is the slope of max(z, 0) on each side of 0? The chain rule multiplies the "
+        "upstream gradient by that slope.",
+        closer_hint="The slope is 1 where the unit was on in the forward pass (z strictly "
+        "positive) and 0 elsewhere, z = 0 included; multiply dout by it elementwise, into a "
+        "new array.",
         explanation="The ReLU passes the upstream gradient where its input was positive and "
         "blocks it elsewhere: dz = dout * (z > 0), with the mask from the forward pass's z.",
         passed="dz is dout where z > 0 and 0 where z <= 0, on vectors and matrices.",
@@ -263,9 +266,13 @@ EXERCISES = [
         notebook=_NB,
         stub="def my_hidden_layer_gradients(W1, b1, W2, b2, X, y):\n    ...",
         answer_name="my_hidden_layer_gradients",
-        hint="Forward: z = X @ W1 + b1, h = relu(z), logits = h @ W2 + b2. Backward from "
-        "G = (softmax(logits) - one_hot(y)) / N: dW2 = h.T @ G, dh = G @ W2.T, then through "
-        "the ReLU, then dW1 = X.T @ dz. Biases: sum over the samples.",
+        hint="Run the forward pass and keep what each layer saw. Then go backward from the "
+        "gradient at the logits, one layer at a time, as in the derivation above: the output "
+        "layer, the hidden activations, the ReLU, the first layer.",
+        closer_hint="Each weight gradient is that layer's input, transposed, times the gradient "
+        "at its output; the gradient reaches the hidden layer through W2 transposed and passes "
+        "the ReLU only where z was positive. Write the shape under every product; biases add "
+        "up the rows.",
         explanation="The chain rule from the top: each layer's weight gradient is its input "
         "transposed times the gradient at its output, and the gradient flows down through "
         "W2.T and the ReLU mask. Writing the shapes under each product finds every transpose.",
@@ -280,6 +287,8 @@ EXERCISES = [
         answer_name="my_he_sigma",
         hint="LeCun's weights have variance 1 / fan_in. A ReLU halves the mean square it "
         "passes on; what variance makes up for it, and what is sigma then?",
+        closer_hint="Twice LeCun's variance makes up for the half a ReLU zeroes; sigma is a "
+        "standard deviation, so take the square root of that variance.",
         explanation="Var(z) = fan_in * sigma^2 * E[h^2], and a ReLU layer's E[h^2] is half "
         "the variance of its input; sigma^2 = 2 / fan_in keeps Var(z) the same layer after "
         "layer.",
