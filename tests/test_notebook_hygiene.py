@@ -76,6 +76,24 @@ def test_images_name_the_renderer_that_drew_them(nb):
     assert stamp.startswith("matplotlib "), f"no metadata.dlbasics.renderer. {FIX}"
 
 
+def test_every_figure_has_a_text_alternative(nb):
+    """A screen reader, the book and nbconvert's HTML read output.metadata image/png alt."""
+    figures = [
+        (i, out)
+        for i, cell in enumerate(_code_cells(nb))
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+    ]
+    assert figures, "no stored figure to check"
+    missing = [
+        i for i, out in figures if len(out.metadata.get("image/png", {}).get("alt", "")) < 40
+    ]
+    assert not missing, (
+        f"code cells {missing} show a figure without alt text (set it in the figure function "
+        f"with plots.base.describe). {FIX}"
+    )
+
+
 def test_executed_top_to_bottom(nb):
     counts = [c.execution_count for c in _code_cells(nb)]
     assert counts == list(range(1, len(counts) + 1)), f"run out of order: {counts}. {FIX}"

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from .base import BLUE, GREY, ORANGE, figure_grid, panel_values
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
 
 # Half-tone versions of the two classes' colours, for the regions behind the points.
 _REGIONS = ListedColormap(["#aec7e8", "#ffbb78"])
@@ -108,7 +108,15 @@ def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) ->
         DecisionRegions(ax, X, y, X_test, y_test, models, value, label=label)
         for ax, value, label in zip(axes[0], values, labels, strict=True)
     ]
-    return fig
+    shown = "; ".join(
+        f"{label.format(value)}: test accuracy {plot.accuracy:.3f}"
+        for plot, value, label in zip(fig.plots, values, labels, strict=True)
+    )
+    return describe(
+        fig,
+        "One panel per model: the plane shaded by the class each model predicts, with the "
+        f"two classes' points drawn on top ({shown}).",
+    )
 
 
 def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
@@ -119,12 +127,23 @@ def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
     """
     fig, axes = figure_grid(width, height)
     ax = axes[0, 0]
-    for (label, values), colour in zip(stds.items(), (BLUE, ORANGE, GREY), strict=False):
+    styles = [(BLUE, "o-"), (ORANGE, "s--"), (GREY, "^-.")]  # told apart without colour too
+    if not 1 <= len(stds) <= len(styles):
+        raise ValueError(f"stds must hold 1 to {len(styles)} lines, got {len(stds)}")
+    for (label, values), (colour, style) in zip(stds.items(), styles, strict=False):
         layers = np.arange(1, len(values) + 1)
-        ax.semilogy(layers, values, "o-", color=colour, label=label, markersize=4)
+        ax.semilogy(layers, values, style, color=colour, label=label, markersize=4)
     ax.set(xlabel="layer", ylabel="std of the activations")
     ax.legend(frameon=False)
-    return fig
+    lines = "; ".join(
+        f"{label}: {values[0]:.2g} after layer 1, {values[-1]:.2g} after layer {len(values)}"
+        for label, values in stds.items()
+    )
+    return describe(
+        fig,
+        f"Line plot, log scale, of the standard deviation of the activations after each "
+        f"layer of a deep ReLU stack, one line per initialization ({lines}).",
+    )
 
 
 def accuracy_gap_figure(widths, train_accuracy, test_accuracy, *, width=6.4, height=3.4):
@@ -137,4 +156,12 @@ def accuracy_gap_figure(widths, train_accuracy, test_accuracy, *, width=6.4, hei
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set(xlabel="hidden units", ylabel="accuracy")
     ax.legend(frameon=False)
-    return fig
+    points = "; ".join(
+        f"{w} units: {a:.3f} training, {b:.3f} held-out"
+        for w, a, b in zip(widths, train_accuracy, test_accuracy, strict=True)
+    )
+    return describe(
+        fig,
+        "Line plot of the accuracy on the training letters and on the held-out fonts "
+        f"against the number of hidden units, the gap between them shaded ({points}).",
+    )
