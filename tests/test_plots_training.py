@@ -144,7 +144,7 @@ def test_sigma_update_and_twin_bad_input(ten_letters):
 
 def test_training_progress_updates_on_callback(small_run):
     model, X, y = small_run
-    progress = widgets.training_progress(epochs=4)
+    progress = widgets.TrainingProgress(epochs=4)
     fig, first_png = progress.fig, bytes(progress.image.value)
     assert progress.progress.value == 0 and progress.progress.max == 4
     assert first_png.startswith(PNG)
@@ -282,8 +282,8 @@ def test_weight_templates_figure():
         (lambda: confusion_counts([0, 10], [0, 1]), ValueError, "y_true"),
         (lambda: confusion_counts([0, 1], [0.0, 1.0]), TypeError, "y_pred"),
         (lambda: confusion_counts([0], [0], n_classes=0), ValueError, "n_classes"),
-        (lambda: widgets.training_progress(0), ValueError, "epochs"),
-        (lambda: widgets.training_progress(2.5), TypeError, "epochs"),
+        (lambda: widgets.TrainingProgress(0), ValueError, "epochs"),
+        (lambda: widgets.TrainingProgress(2.5), TypeError, "epochs"),
         (lambda: plots.training_curves_at([1, 2]), TypeError, "history"),
         (lambda: plots.training_curves_at({"epoch": [1]}), ValueError, "train_loss"),
         (
@@ -366,7 +366,7 @@ def test_training_curves_refuse_bad_history_before_drawing(history, match):
     ],
 )
 def test_training_callback_refuses_epochs_past_the_end(epoch, history, error, match):
-    progress = widgets.training_progress(epochs=5)
+    progress = widgets.TrainingProgress(epochs=5)
     png = bytes(progress.image.value)
     with pytest.raises(error, match=match):
         progress.callback(epoch, history)

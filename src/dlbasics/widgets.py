@@ -273,6 +273,13 @@ class TrainingProgress:
         The curves (``plot.epochs_done``, ``plot.last``).
     fig : matplotlib.figure.Figure
         Built once, reused at every epoch.
+
+    Examples
+    --------
+    >>> progress = TrainingProgress(epochs=3)
+    >>> progress.callback(1, {"epoch": [1], "train_loss": [0.9], "train_accuracy": [0.7]})
+    >>> progress.progress.value, progress.plot.epochs_done
+    (1, 1)
     """
 
     summary = "Live training view: a progress bar and the loss and accuracy curves, per epoch."
@@ -315,16 +322,3 @@ class TrainingProgress:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = plain_text(self)
         return bundle
-
-
-def training_progress(epochs: int) -> TrainingProgress:
-    """Live view for notebook 05: a progress bar and loss/accuracy curves while training.
-
-    Examples
-    --------
-    >>> progress = training_progress(epochs=3)
-    >>> progress.callback(1, {"epoch": [1], "train_loss": [0.9], "train_accuracy": [0.7]})
-    >>> progress.progress.value, progress.plot.epochs_done
-    (1, 1)
-    """
-    return TrainingProgress(epochs)
