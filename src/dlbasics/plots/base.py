@@ -92,6 +92,9 @@ def describe(fig: Figure, alt: str) -> Figure:
 def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **subplot_kw):
     """Return ``(fig, axes)``: a pyplot-free figure on the Agg canvas, ``axes`` always 2-D.
 
+    The course's one figure factory: ``axes[row, col]`` the same way for one panel or
+    many (``fig, ((ax,),) = figure_grid(6.0, 3.0)`` unpacks a single one).
+
     ``subplot_kw`` goes to ``Figure.subplots`` (e.g. ``width_ratios``).
 
     >>> fig, axes = figure_grid(6.0, 3.0, 1, 2, width_ratios=[2, 1])
@@ -103,33 +106,10 @@ def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **s
     return fig, fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
 
 
-def new_figure(width: float = 6.0, height: float = 3.0, *, ncols: int = 1, nrows: int = 1):
-    """Return ``(fig, axes)``: ``axes`` is a single Axes for a 1x1 grid, else a flat array.
-
-    >>> fig, axes = new_figure(ncols=3)
-    >>> len(axes)
-    3
-    """
-    fig, axes = figure_grid(width, height, nrows, ncols)
-    axes = axes.ravel()
-    return fig, (axes[0] if axes.size == 1 else axes)
-
-
-def stacked_panels(n_panels: int, width: float, height: float, height_ratios):
-    """Return ``(fig, top_axes, bottom_axes)``: ``n_panels`` columns of two stacked axes.
-
-    >>> fig, top, bottom = stacked_panels(2, 6.0, 4.0, [3, 1])
-    >>> len(top), len(bottom)
-    (2, 2)
-    """
-    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=height_ratios)
-    return fig, list(axes[0]), list(axes[1])
-
-
 def render_png(fig: Figure) -> bytes:
     """Draw all of ``fig`` and encode it as PNG bytes.
 
-    >>> render_png(new_figure(2.0, 1.0)[0])[:8]
+    >>> render_png(figure_grid(2.0, 1.0)[0])[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     fig.canvas.draw()
@@ -143,7 +123,7 @@ def encode_png(fig: Figure) -> bytes:
     encoding speed matters more than the last few percent of size.
 
     >>> import io
-    >>> fig, ax = new_figure(2.0, 1.0)
+    >>> fig, ((ax,),) = figure_grid(2.0, 1.0)
     >>> fig.canvas.draw()
     >>> PIL.Image.open(io.BytesIO(encode_png(fig))).size
     (160, 80)
@@ -165,7 +145,7 @@ class Blitter:
     is drawn without them. Axes limits must stay fixed while blitting; call
     :meth:`invalidate` after changing anything else.
 
-    >>> fig, ax = new_figure(2.0, 1.0)
+    >>> fig, ((ax,),) = figure_grid(2.0, 1.0)
     >>> (line,) = ax.plot([0, 1], [0, 1])
     >>> blitter = Blitter(fig, [line])
     >>> first = blitter.render()

@@ -11,7 +11,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .._validation import as_float_array, check_positive_int, check_real
 from ..cross_entropy import cross_entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, describe, new_figure, panel_values, stacked_panels
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
 
 LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREY = "#cfe2f3", "#fde0c5", "#e6e6e6"
 STAGE_X, STAGE_Y = (0.8, 2.9, 5.0, 7.1, 9.2), 2.0  # the five boxes of the pipeline, left to right
@@ -40,7 +40,7 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
     """
     logits, label = _check_example(logits, label)
     probs = softmax(logits)
-    fig, ax = new_figure(10.0, 3.4)
+    fig, ((ax,),) = figure_grid(10.0, 3.4)
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 3.4)
     ax.set_axis_off()
@@ -268,7 +268,8 @@ def true_class_loss_figure(n_panels: int = 1, width: float = 5.0, height: float 
     >>> len(fig.axes)
     6
     """
-    return stacked_panels(n_panels, width, height, [2, 3])
+    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=[2, 3])
+    return fig, list(axes[0]), list(axes[1])
 
 
 def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:

@@ -274,6 +274,23 @@ def initial_predictions_at(
     )
 
 
+def _draw_weights(ax, weights, sigma: float, gaussian_pdf) -> None:
+    """A histogram of the drawn weights under the Gaussian they were drawn from."""
+    # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
+    # The tick labels carry the scale; the shape is the same Gaussian.
+    x_max = 3.5 * sigma
+    grid = np.linspace(-x_max, x_max, 401)
+    bins = np.linspace(-x_max, x_max, 41)
+    ax.hist(weights, bins=bins, density=True, color=BLUE, alpha=0.4, label="drawn weights")
+    pdf = gaussian_pdf(grid, scale=sigma)
+    ax.plot(grid, pdf, color="black", lw=1.5, label=f"N(0, {sigma:g}²)")
+    ax.set_xlim(-x_max, x_max)
+    ax.set_ylim(0, 1.6 * pdf.max())  # headroom: the legend sits above the bell
+    ax.set_yticks([])
+    ax.set_xlabel("weight value (own scale)")
+    ax.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
+
+
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:
     """The notes' DL_weights_initialization figure, redrawn from the real thing.
 
@@ -310,29 +327,7 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     axes[1, 0].axis("off")
     for col, sigma in enumerate(sigmas, start=1):
         top, bottom = axes[0, col], axes[1, col]
-        # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
-        # The tick labels carry the scale; the shape is the same Gaussian.
-        x_max = 3.5 * sigma
-        grid = np.linspace(-x_max, x_max, 401)
-        weights = (sigma * W1).ravel()
-        top.hist(
-            weights,
-            bins=np.linspace(-x_max, x_max, 41),
-            density=True,
-            color=BLUE,
-            alpha=0.4,
-            label="drawn weights",
-        )
-        top.plot(
-            grid, norm.pdf(grid, scale=sigma), color="black", lw=1.5, label=f"N(0, {sigma:g}²)"
-        )
-        top.set_xlim(-x_max, x_max)
-        top.set_ylim(
-            0, 1.6 * norm.pdf(0.0, scale=sigma)
-        )  # headroom: the legend sits above the bell
-        top.set_yticks([])
-        top.set_xlabel("weight value (own scale)")
-        top.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
+        _draw_weights(top, (sigma * W1).ravel(), sigma, norm.pdf)
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
         )

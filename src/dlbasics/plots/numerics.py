@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
-from .base import BLUE, GREY, ORANGE, describe, new_figure, panel_values
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
 
 
 def spacing_figure(step: float = 1e-6) -> Figure:
@@ -27,7 +27,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     """
     step = check_real(step, "step", positive=True)
     x = np.geomspace(1e-3, 1e13, 400)
-    fig, ax = new_figure(6.0, 3.8)
+    fig, ((ax,),) = figure_grid(6.0, 3.8)
     ax.loglog(x, np.spacing(x), color=BLUE, lw=2, label="float64")
     float32_gap = np.spacing(x.astype(np.float32)).astype(float)
     ax.loglog(x, float32_gap, color=ORANGE, lw=2, ls="--", label="float32")
@@ -81,10 +81,10 @@ def descent_contours(
     Examples
     --------
     >>> from dlbasics.descent import LeastSquares, gradient_descent
-    >>> from dlbasics.plots.base import new_figure
+    >>> from dlbasics.plots.base import figure_grid
     >>> problem = LeastSquares([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0])
     >>> path = gradient_descent(problem.gradient, [0.0, 0.0], learning_rate=0.3, steps=5)
-    >>> fig, ax = new_figure()
+    >>> fig, ((ax,),) = figure_grid(6.0, 3.0)
     >>> descent_contours(ax, problem, path, "a round bowl")
     >>> ax.get_xlabel()
     '$w_1$'
@@ -155,8 +155,8 @@ def descent_paths_figure(panels) -> Figure:
             "panels must be a non-empty list of (problem, path, title) or "
             f"(problem, path, title, axis_names) tuples, got {panels!r:.200}"
         )
-    fig, axes = new_figure(5.0 * len(panels), 5.2, ncols=len(panels))
-    for ax, panel in zip(np.atleast_1d(axes), panels, strict=True):
+    fig, axes = figure_grid(5.0 * len(panels), 5.2, 1, len(panels))
+    for ax, panel in zip(axes[0], panels, strict=True):
         descent_contours(ax, *panel)
     described = "; ".join(
         f"{title}: condition number {problem.condition_number:.3g}, {len(path) - 1} steps"
@@ -187,7 +187,7 @@ def pixels_figure(image) -> Figure:
         raise ValueError(f"image must be a 2-D uint8 array, got {image.ndim}-D {image.dtype}")
     wrapped = image - np.uint8(128)  # uint8 arithmetic: wraps around modulo 256
     normalized = normalize_pixels(image)
-    fig, axes = new_figure(13.0, 3.3, ncols=4)
+    fig, (axes,) = figure_grid(13.0, 3.3, 1, 4)
     shown = [
         (image, "image (uint8, 0..255)", 0, 255),
         (wrapped, "image - 128 in uint8: wrapped!", 0, 255),

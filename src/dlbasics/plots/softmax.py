@@ -15,9 +15,8 @@ from .base import (
     ORANGE,
     check_finite,
     describe,
-    new_figure,
+    figure_grid,
     panel_values,
-    stacked_panels,
 )
 
 GREEN = "#2ca02c"
@@ -179,7 +178,8 @@ def softmax_bars_figure(n_panels: int = 1, width: float = 5.0, height: float = 3
     >>> len(bar_axes), len(entropy_axes)
     (2, 2)
     """
-    return stacked_panels(n_panels, width, height, [5, 1])
+    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=[5, 1])
+    return fig, list(axes[0]), list(axes[1])
 
 
 def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
@@ -207,6 +207,19 @@ def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
         f"by each of {_listed(scales)}, one panel per factor with an entropy gauge below "
         f"({shown}): the larger the factor, the more the largest logit's bar dominates.",
     )
+
+
+def _graph_alt(x, others, marked) -> str:
+    """The softmax graph in words: what is drawn, and the probabilities at the mark."""
+    text = (
+        f"Line plot of the softmax probabilities of the scores [x, {_listed(others)}] as x "
+        f"goes from {x[0]:g} to {x[-1]:g}: class 0's probability rises from near 0 towards 1, "
+        "the others fall, and a dotted line shows that they always sum to 1"
+    )
+    if marked is None:
+        return text + "."
+    mark, p = marked
+    return text + f"; at x = {mark:g} the probabilities are {_listed(np.round(p, 3))}."
 
 
 def _listed(values) -> str:
@@ -244,7 +257,7 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
         mark = check_finite(mark, "mark")
     scores = np.vstack([x, *(np.full_like(x, s) for s in others)])  # columns are samples
     probs = softmax(scores, axis=0)
-    fig, ax = new_figure(6.0, 3.6)
+    fig, ((ax,),) = figure_grid(6.0, 3.6)
     colors = [BLUE, ORANGE, GREEN, GREY]
     styles = ["-", "--", "-.", (0, (5, 1, 1, 1, 1, 1))]  # told apart without colour too
     names = ["x", *(f"{s:g}" for s in others)]
@@ -273,17 +286,7 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     ax.set_ylim(-0.02, 1.08)
     ax.set_xlabel("x, the score of class 0")
     ax.set_ylabel("probability")
-    describe(
-        fig,
-        f"Line plot of the softmax probabilities of the scores [x, {_listed(others)}] as x "
-        f"goes from {x[0]:g} to {x[-1]:g}: class 0's probability rises from near 0 towards 1, "
-        "the others fall, and a dotted line shows that they always sum to 1"
-        + (
-            f"; at x = {mark:g} the probabilities are {_listed(np.round(p, 3))}."
-            if mark is not None
-            else "."
-        ),
-    )
+    describe(fig, _graph_alt(x, others, None if mark is None else (mark, p)))
     ax.set_title(f"softmax([x, {', '.join(names[1:])}])")
     ax.legend(loc="center right", fontsize="small")
     return fig
