@@ -199,7 +199,7 @@ class TrueClassLoss:
         ax.set_ylim(0, self.Y_MAX)
         ax.set_xlabel("p, the probability given to the true class")
         ax.set_ylabel("cross-entropy D(S, L)")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
         (self.guide,) = ax.plot([], [], color=ORANGE, lw=1, ls=":")
         (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8)
         self.readout = ax.text(
@@ -236,7 +236,7 @@ class TrueClassLoss:
         bars_ax.set_xlim(-0.6, k - 0.4)
         bars_ax.set_ylim(0, 1.3)
         bars_ax.set_ylabel("probability")
-        bars_ax.legend(loc="upper right", fontsize="small")
+        bars_ax.legend(loc="upper right")
         self.animated += [*self.bars, *self.bar_texts]
 
     def update(self, p: float) -> float:

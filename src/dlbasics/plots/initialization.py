@@ -160,7 +160,7 @@ class InitialPredictions:
         ax.set_ylabel("cross-entropy")
         # Upper left is empty until sigma ~ 0.05 (the curves rise on the right); kept narrow
         # so that in initial_predictions_at it ends before the marker line at sigma = 0.1.
-        ax.legend(loc="upper left", fontsize="x-small", handlelength=1.5, borderaxespad=0.3)
+        ax.legend(loc="upper left", handlelength=1.5, borderaxespad=0.3)
 
     def _draw_entropy_curve(self) -> None:
         ax = self.ax_entropy
@@ -170,7 +170,7 @@ class InitialPredictions:
         ax.set_ylim(0, 1.1 * LN_K)
         ax.set_xlabel("σ (std of the initial weights)")
         ax.set_ylabel("mean entropy (nats)")
-        ax.legend(loc="lower left", fontsize="small")
+        ax.legend(loc="lower left")
 
     def _draw_markers(self) -> None:
         """The current sigma's markers, and one status text for its three numbers."""
@@ -288,7 +288,7 @@ def _draw_weights(ax, weights, sigma: float, gaussian_pdf) -> None:
     ax.set_ylim(0, 1.6 * pdf.max())  # headroom: the legend sits above the bell
     ax.set_yticks([])
     ax.set_xlabel("weight value (own scale)")
-    ax.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
+    ax.legend(loc="upper left", ncols=2, frameon=False)
 
 
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:

@@ -52,7 +52,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     ax.set_xlabel("magnitude of the running total")
     ax.set_ylabel("gap to the next float")
     ax.set_title("Floats get sparser as they grow: float64 and float32")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper left")
     return describe(
         fig,
         "Log-log plot of the gap between a float and the next one against its magnitude, "
@@ -130,7 +130,7 @@ def descent_contours(
         f"loss after {steps} steps {final:.3f} (min {problem.loss_star:.3f})",
         fontsize=10,
     )
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="lower left")
 
 
 def descent_paths_figure(panels) -> Figure:
@@ -208,11 +208,12 @@ def pixels_figure(image) -> Figure:
     ax.set_ylabel("value")
     ax.set_title("middle row", fontsize=10)
     ax.set_ylim(-140, 400)
-    ax.legend(loc="upper center", fontsize="small")
+    ax.legend(loc="upper center")
     return describe(
         fig,
         "Four panels: a greyscale image; the same image minus 128 computed in uint8, where "
-        "dark pixels wrap around to bright ones; normalize_pixels's (C - 128) / 128 in [-1, 1], "
-        "which looks like the original; and the middle row's values, where the intended "
-        "C - 128 is smooth and the uint8 version jumps by 256 where it wraps.",
+        "values below 128 wrap around to 128 and above, so the dark background turns grey "
+        "and the bright strokes dark; normalize_pixels's (C - 128) / 128 in [-1, 1], which "
+        "looks like the original; and the middle row's values, where the uint8 version is "
+        "256 above the intended C - 128 wherever the pixel is below 128.",
     )

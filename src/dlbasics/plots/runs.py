@@ -91,7 +91,7 @@ def compare_runs_figure(runs) -> Figure:
         ax.set_ylabel("training loss")
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     ax_epoch.set_xlabel("epoch (0: the initial weights)")
     ax_epoch.xaxis.get_major_locator().set_params(integer=True)
     ax_epoch.set_title("per epoch (the same work)")
@@ -146,7 +146,7 @@ def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
     ax.set_ylabel("cross-entropy loss")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize="small", ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     finals = "; ".join(_final_losses(label, history) for label, history in histories.items())
     return describe(
         fig,

@@ -89,7 +89,7 @@ class SoftmaxBars:
         ax.set_xlim(-0.6, k - 0.4)
         ax.set_ylim(0, 1.15)
         ax.set_ylabel("probability")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
         # Lifted 2 points off the bar, on white: readable where it crosses the uniform line.
         lifted = ax.transData + ScaledTranslation(0, 2 / 72, ax.figure.dpi_scale_trans)
         backing = {"fc": "white", "ec": "none", "pad": 1}
@@ -288,5 +288,5 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     ax.set_ylabel("probability")
     describe(fig, _graph_alt(x, others, None if mark is None else (mark, p)))
     ax.set_title(f"softmax([x, {', '.join(names[1:])}])")
-    ax.legend(loc="center right", fontsize="small")
+    ax.legend(loc="center right")
     return fig

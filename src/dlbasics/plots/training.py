@@ -125,7 +125,7 @@ class TrainingCurves:
         (self.train_acc,) = ax_accuracy.plot([], [], **train)
         (self.valid_acc,) = ax_accuracy.plot([], [], **valid)
         if legend:  # outside, right of the accuracy axes: no curve goes there
-            ax_accuracy.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+            ax_accuracy.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
         lines = [self.train_loss, self.valid_loss, self.train_acc, self.valid_acc]
         self.animated = [*lines, ax_loss.title, ax_accuracy.title]
         self.update(history or {"epoch": [], "train_loss": []})
