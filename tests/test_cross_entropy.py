@@ -78,6 +78,61 @@ def test_nan_propagates():
     assert np.isnan(cross_entropy([0.5, 0.5], [np.nan, 0.0]))
 
 
+def old_xlogy_sum(L, log_S, axis=-1):
+    """The hand-written rule the package had before scipy.special.xlogy (issue 16.1)."""
+    with np.errstate(invalid="ignore"):
+        terms = np.where((L == 0) & ~np.isnan(log_S), 0.0, L * log_S)
+    return -np.sum(terms, axis=axis)
+
+
+# Probabilities where the rules differ if anything does: 0, 1, tiny, NaN.
+probabilities = st.one_of(
+    st.sampled_from([0.0, 1.0, 5e-324, 1e-300, np.nan]), st.floats(0, 1, allow_nan=False)
+)
+probability_arrays = hnp.arrays(
+    np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=probabilities
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(probability_arrays, st.data())
+def test_cross_entropy_keeps_the_old_rule_for_zero_and_nan(S, data):
+    L = data.draw(hnp.arrays(np.float64, S.shape, elements=probabilities))
+    with np.errstate(divide="ignore"):
+        want = old_xlogy_sum(L, np.log(S))
+    np.testing.assert_array_equal(cross_entropy(S, L), want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(probability_arrays, st.data())
+def test_entropy_keeps_the_old_rule_for_zero_and_nan(weights, data):
+    weights = np.nan_to_num(weights)
+    weights[:, 0] += weights.sum(axis=1) == 0  # every row some mass
+    p = weights / weights.sum(axis=1, keepdims=True)  # distributions with zeros, tiny values
+    p[data.draw(hnp.arrays(bool, p.shape))] = np.nan  # and NaN in some slices
+    with np.errstate(divide="ignore"):
+        want = old_xlogy_sum(p, np.log(p)) + 0.0
+    np.testing.assert_array_equal(entropy(p), want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(probability_arrays, st.data())
+def test_from_logits_with_target_rows_keeps_the_old_rule(L, data):
+    logits = data.draw(
+        hnp.arrays(
+            np.float64,
+            L.shape,
+            elements=st.one_of(st.floats(-50, 50), st.sampled_from([-np.inf, np.nan])),
+        )
+    )
+    L = np.nan_to_num(L)  # NaN targets are refused by nothing, but are not the point here
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = cross_entropy_from_logits(logits, L)
+    want = np.mean(old_xlogy_sum(L, log_softmax(logits)))
+    np.testing.assert_array_equal(got, want)
+
+
 @settings(max_examples=150, deadline=None)
 @given(logit_batches, st.data())
 def test_properties_of_the_loss(batch, data):

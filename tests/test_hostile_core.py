@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-import dlbasics.classifier as classifier
+import dlbasics.training as training
 from dlbasics import (
     add_repeatedly,
     compensated_sum,
@@ -21,9 +21,9 @@ from dlbasics import (
     standardize,
 )
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
-from dlbasics.initialization import unit_logits
 from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
+from dlbasics.sigma_experiment import unit_logits
 
 RNG = np.random.default_rng(0)
 X4, Y4 = RNG.normal(size=(30, 4)), np.arange(30) % 3
@@ -332,12 +332,12 @@ def test_one_epoch_above_the_start_is_not_yet_divergence():
     history = {"train_loss": []}
     W, b = np.zeros((2, 2)), np.zeros(2)
     for epoch, loss in enumerate([3.0, 2.9, 0.5, 3.0, 3.0], start=1):
-        classifier._check_divergence(
-            {"epoch": epoch, "train_loss": loss}, history, W, b, math.log(2), 0.1
+        training.check_divergence(
+            {"epoch": epoch, "train_loss": loss}, history, (W, b), math.log(2), 0.1
         )
         history["train_loss"].append(loss)
     with pytest.raises(DivergenceError, match=r"epoch 6: .*3 epochs in a row \(3, 3, 3\)"):
-        classifier._check_divergence({"epoch": 6, "train_loss": 3.0}, history, W, b, 0.7, 0.1)
+        training.check_divergence({"epoch": 6, "train_loss": 3.0}, history, (W, b), 0.7, 0.1)
 
 
 # -------------------------------------------------- interrupts lose nothing (item 7)
@@ -365,7 +365,7 @@ def test_an_exception_in_the_callback_keeps_the_completed_epochs(error):
 
 def interrupt_after(n_batches, monkeypatch):
     """Make the n-th batch of training raise KeyboardInterrupt (the notebook's stop button)."""
-    real, calls = classifier._forward_backward, []
+    real, calls = LogisticClassifier._forward_backward, []
 
     def interrupted(*args):
         calls.append(1)
@@ -373,7 +373,7 @@ def interrupt_after(n_batches, monkeypatch):
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(classifier, "_forward_backward", interrupted)
+    monkeypatch.setattr(LogisticClassifier, "_forward_backward", staticmethod(interrupted))
 
 
 def test_an_interrupt_mid_epoch_keeps_the_last_completed_epoch(monkeypatch):

@@ -199,11 +199,48 @@ def test_the_memory_check_uses_what_is_available(monkeypatch):
         letters(100_000)
 
 
-def test_without_a_report_of_free_memory_a_fixed_cap_applies(monkeypatch):
-    def unsupported(name):
-        raise ValueError(f"unrecognized configuration name {name}")
+def fake_memory(monkeypatch, tmp_path, *, meminfo_kb=None, sysconf_bytes=None):
+    """Fake /proc/meminfo (MemFree 1 GiB, MemAvailable as given) and sysconf's free pages."""
+    path = tmp_path / "meminfo"
+    if meminfo_kb is not None:
+        path.write_text(
+            f"MemTotal:       16777216 kB\nMemFree:         1048576 kB\n"
+            f"MemAvailable:   {meminfo_kb:>8} kB\nBuffers:           12345 kB\n"
+        )
+    monkeypatch.setattr(_validation, "MEMINFO", str(path))
 
-    monkeypatch.setattr(_validation.os, "sysconf", unsupported)
+    def sysconf(name):
+        if sysconf_bytes is None:
+            raise ValueError(f"unrecognized configuration name {name}")
+        return {"SC_AVPHYS_PAGES": sysconf_bytes // 4096, "SC_PAGE_SIZE": 4096}[name]
+
+    monkeypatch.setattr(_validation.os, "sysconf", sysconf)
+
+
+def test_the_memory_check_counts_the_page_cache(monkeypatch, tmp_path):
+    # MemFree 1 GiB (sysconf says the same), MemAvailable 6 GiB: 2 GiB fit.
+    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20, sysconf_bytes=2**30)
+    assert _validation.available_memory() == (6 * 2**30, "of memory available")
+    _validation.check_memory(2 * 2**30, "2 GiB of weights", "shape")
+    with pytest.raises(ValueError, match=r"need about 7.0 GiB, more than the 6.0 GiB of memory av"):
+        _validation.check_memory(7 * 2**30, "weights", "shape")
+
+
+def test_without_proc_meminfo_sysconf_is_the_fallback(monkeypatch, tmp_path):
+    fake_memory(monkeypatch, tmp_path, sysconf_bytes=2**30)
+    assert _validation.available_memory() == (2**30, "of memory free")
+    with pytest.raises(ValueError, match=r"more than the 1.0 GiB of memory free; ask for a smal"):
+        letters(2_000_000)
+
+
+def test_a_meminfo_without_memavailable_falls_back_too(monkeypatch, tmp_path):
+    fake_memory(monkeypatch, tmp_path, sysconf_bytes=2**30)
+    (tmp_path / "meminfo").write_text("MemTotal: 100 kB\nMemFree: 50 kB\n")
+    assert _validation.available_memory() == (2**30, "of memory free")
+
+
+def test_without_a_report_of_free_memory_a_fixed_cap_applies(monkeypatch, tmp_path):
+    fake_memory(monkeypatch, tmp_path)
     assert _validation.available_memory()[0] == _validation.MEMORY_CAP_BYTES == 8 * 2**30
     with pytest.raises(ValueError, match=r"more than the 8.0 GiB cap"):
         letters(11_000_000)

@@ -25,6 +25,7 @@ EXPECTED = [
     "03_numerical_stability.ipynb",
     "04_initialization.ipynb",
     "05_training_the_classifier.ipynb",
+    "06_one_hidden_layer.ipynb",
 ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IGNORE_TAG = "nbval-ignore-output"
@@ -34,7 +35,7 @@ SENTENCE = re.compile(r"[A-Z][^\n]*\bRun\b[^\n]*\.")
 REPR = re.compile(r"^\w+\((value|children)=|\\x89PNG")
 
 
-def test_the_course_has_its_five_notebooks():
+def test_the_course_has_its_six_notebooks():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
 
 
@@ -74,6 +75,24 @@ def test_images_name_the_renderer_that_drew_them(nb):
     # Strict nbval compares images only under this renderer (tests/notebook_images.py).
     stamp = nb.metadata.get("dlbasics", {}).get("renderer", "")
     assert stamp.startswith("matplotlib "), f"no metadata.dlbasics.renderer. {FIX}"
+
+
+def test_every_figure_has_a_text_alternative(nb):
+    """A screen reader, the book and nbconvert's HTML read output.metadata image/png alt."""
+    figures = [
+        (i, out)
+        for i, cell in enumerate(_code_cells(nb))
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+    ]
+    assert figures, "no stored figure to check"
+    missing = [
+        i for i, out in figures if len(out.metadata.get("image/png", {}).get("alt", "")) < 40
+    ]
+    assert not missing, (
+        f"code cells {missing} show a figure without alt text (set it in the figure function "
+        f"with plots.base.describe). {FIX}"
+    )
 
 
 def test_executed_top_to_bottom(nb):

@@ -114,3 +114,30 @@ def test_add_repeatedly_cap_is_inclusive(monkeypatch):
     assert add_repeatedly(0.0, 1.0, 10) == 10.0
     with pytest.raises(ValueError, match=r"times must be <= 10 "):
         add_repeatedly(0.0, 1.0, 11)
+
+
+class BadRepr:
+    """Not a number, and its repr raises: the error message must still come out."""
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+@pytest.mark.parametrize(
+    "start, error, match",
+    [
+        (math.inf, ValueError, r"^start must be a finite number, got inf$"),
+        (math.nan, ValueError, r"^start must be a finite number, got nan$"),
+        ("1e9", TypeError, r"^start must be a real number, got str '1e9'$"),
+        (True, TypeError, r"^start must be a real number, got bool True$"),
+        ("x" * 1000, TypeError, r"^start must be a real number, got str 'x{10,40}\.\.\.x+'$"),
+        (BadRepr(), TypeError, r"^start must be a real number, got BadRepr <BadRepr instance"),
+    ],
+)
+def test_add_repeatedly_bad_start(start, error, match):
+    with pytest.raises(error, match=match):
+        add_repeatedly(start, 1.0, 3)
+
+
+def test_add_repeatedly_takes_any_sign():
+    assert add_repeatedly(-1.5, np.float32(0.5), 3) == 0.0

@@ -96,6 +96,25 @@ def test_logsumexp_keeps_the_digits_of_a_tiny_rest():
     assert logsumexp([0.0, 0.0, -40.0]) == pytest.approx(np.log(2), rel=1e-15)
 
 
+def test_the_textbook_line_alone_loses_the_tiny_rest():
+    x = np.array([0.0, -40.0])
+    textbook = x.max() + np.log(np.sum(np.exp(x - x.max())))
+    assert textbook == 0.0 and logsumexp(x) == pytest.approx(np.exp(-40.0), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        [0.0, -1e-20, -40.0],  # e^-1e-20 rounds to 1: counted as a second max, still exact
+        [-np.inf, -np.inf, -40.0],
+        [-np.inf, 3.0],
+        [5.0, 5.0, 5.0, -1.0],
+    ],
+)
+def test_ties_and_minus_inf_terms_are_exact(x):
+    assert logsumexp(x) == pytest.approx(float(exact(x)[2]), rel=1e-15)
+
+
 @settings(max_examples=200, deadline=None)
 @given(matrices, st.integers(-3, 2))
 def test_agrees_with_scipy(x, axis):

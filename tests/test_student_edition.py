@@ -32,7 +32,7 @@ def _master() -> nbformat.NotebookNode:
             v4.new_code_cell(STUB, metadata={"tags": ["exercise"]}, execution_count=1),
             v4.new_code_cell(
                 'from dlbasics import exercises\nprint(exercises.check("softmax", my_softmax))',
-                metadata={"tags": ["check"]},
+                metadata={"tags": ["check"], "scrolled": True},  # output metadata: cleared too
                 execution_count=2,
                 outputs=[answered],
             ),
@@ -60,6 +60,7 @@ def test_synthetic_notebook_solution_gone_stub_kept_outputs_cleared_and_it_runs(
     assert [cell.metadata.get("tags") for cell in nb.cells] == [None, ["exercise"], ["check"]]
     assert nb.cells[1].source == STUB
     assert all(c.outputs == [] and c.execution_count is None for c in nb.cells[1:])
+    assert "scrolled" not in nb.cells[2].metadata
     assert nbformat.read(source / "01_demo.ipynb", as_version=4).cells[4].outputs  # master intact
 
     executed = _execute(path)
@@ -84,6 +85,7 @@ def test_command_line_writes_every_notebook(tmp_path, capsys):
 @pytest.mark.slow
 def test_the_course_student_edition_runs_top_to_bottom(tmp_path):
     paths = build(NOTEBOOKS, tmp_path)
+    assert [p.name[:3] for p in paths] == ["01_", "02_", "03_", "04_", "05_", "06_"]
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
+import reprlib
 
 import numpy as np
 
 # Where the OS does not report free memory (macOS, Windows), no single request
 # may exceed this.
 MEMORY_CAP_BYTES = 2**33  # 8 GiB
+MEMINFO = "/proc/meminfo"  # Linux's report of memory, read by available_memory
 
 
 def as_array(x, name: str) -> np.ndarray:
@@ -81,21 +84,52 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_real(value, name: str, *, positive: bool = False) -> float:
-    """Return ``value`` as a finite float >= 0 (> 0 if ``positive``), or raise naming ``name``."""
+def check_real(value, name: str, *, positive: bool = False, any_sign: bool = False) -> float:
+    """Return ``value`` as a finite float, or raise naming ``name``: the one real-number check.
+
+    The value must be ``>= 0`` by default, ``> 0`` with ``positive``, of any sign
+    with ``any_sign``. Bools are refused (``True`` is not a number a learner means).
+
+    >>> check_real(-2, "mark", any_sign=True)
+    -2.0
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a real number, got {type(value).__name__} {reprlib.repr(value)}"
+        )
     value = float(value)
-    if not np.isfinite(value) or value < 0 or (positive and value == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+    bound = "" if any_sign else " > 0" if positive else " >= 0"
+    if not math.isfinite(value) or (not any_sign and (value < 0 or (positive and value == 0))):
+        raise ValueError(f"{name} must be a finite number{bound}, got {value}")
     return value
 
 
-def available_memory() -> tuple[int, str]:
-    """Bytes of memory free now, and where that number comes from (for error messages)."""
+def _meminfo_available(path: str) -> int | None:
+    """MemAvailable from Linux's ``/proc/meminfo``, in bytes, or None where there is none."""
     try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "of memory available"
+        with open(path) as meminfo:
+            for line in meminfo:
+                key, _, value = line.partition(":")
+                if key == "MemAvailable":
+                    return int(value.split()[0]) * 1024  # reported in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def available_memory() -> tuple[int, str]:
+    """Bytes of memory available now, and where that number comes from (for error messages).
+
+    Linux's MemAvailable counts the page cache the kernel can drop; MemFree (what
+    ``os.sysconf("SC_AVPHYS_PAGES")`` reports) leaves it out, and on a machine
+    with a warm cache would refuse sizes that fit. sysconf is the fallback where
+    ``/proc`` is absent, then a fixed cap where neither is reported.
+    """
+    available = _meminfo_available(MEMINFO)
+    if available is not None:
+        return available, "of memory available"
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "of memory free"
     except (AttributeError, ValueError, OSError):  # not reported (macOS, Windows)
         return MEMORY_CAP_BYTES, "cap allowed where the OS does not report free memory"
 

@@ -10,6 +10,7 @@ cross-entropy is not symmetric.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import entr, xlogy
 
 from ._validation import (
     as_array,
@@ -44,11 +45,15 @@ def _check_probabilities(p: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must hold probabilities in [0, 1], got {p[bad].flat[0]}")
 
 
-def _xlogy_sum(L: np.ndarray, log_S: np.ndarray, axis: int) -> np.ndarray:
-    """-sum(L * log_S) with 0 * log 0 = 0, and NaN anywhere in a slice making it NaN."""
-    with np.errstate(invalid="ignore"):
-        terms = np.where((L == 0) & ~np.isnan(log_S), 0.0, L * log_S)
-    return -np.sum(terms, axis=axis)
+def _xlogy_of_log(L: np.ndarray, log_S: np.ndarray) -> np.ndarray:
+    """``xlogy(L, S)`` given ``log S`` (from ``log_softmax``), with scipy's rule for xlogy.
+
+    ``scipy.special.xlogy`` takes ``S`` itself, and ``exp(log_S)`` would round the
+    tiny probabilities back to 0 that ``log_softmax`` keeps finite. Its rule, kept:
+    a term is 0 where ``L`` is 0 (``0 log 0 = 0``), unless ``log S`` is NaN.
+    """
+    with np.errstate(invalid="ignore"):  # 0 * -inf, replaced by 0 below
+        return np.where((L == 0) & ~np.isnan(log_S), 0.0, L * log_S)
 
 
 def entropy(p, axis: int = -1) -> np.ndarray:
@@ -59,6 +64,8 @@ def entropy(p, axis: int = -1) -> np.ndarray:
     ``cross_entropy(p, p)``. Each slice along ``axis`` must be a distribution:
     values in [0, 1] summing to 1 (within ``sqrt(eps)`` of the dtype, e.g.
     1.5e-8 in float64); a slice holding NaN gives NaN.
+
+    Each term is ``scipy.special.entr(p_i)`` = :math:`-p_i \ln p_i` (0 at 0).
 
     Examples
     --------
@@ -76,13 +83,14 @@ def entropy(p, axis: int = -1) -> np.ndarray:
     off = np.abs(total - 1) > np.sqrt(np.finfo(p.dtype).eps)  # False where NaN
     if np.any(off):
         raise ValueError(f"p must sum to 1 along axis {axis}, got a sum of {total[off].flat[0]}")
-    with np.errstate(divide="ignore"):
-        log_p = np.log(p)
-    return _xlogy_sum(p, log_p, axis) + 0.0  # + 0.0 turns -0.0 (certain) into 0.0
+    return np.sum(entr(p), axis=axis) + 0.0  # + 0.0 turns -0.0 (certain) into 0.0
 
 
 def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
     r"""Cross-entropy :math:`D(S, L) = -\sum_i L_i \log S_i` for each sample.
+
+    Each term :math:`L_i \log S_i` is ``scipy.special.xlogy(L_i, S_i)``: 0 where
+    ``L_i`` is 0, even where ``S_i`` is 0; NaN wherever ``S_i`` or ``L_i`` is NaN.
 
     Parameters
     ----------
@@ -117,9 +125,7 @@ def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
     axis = check_axis(axis, S.ndim)
     _check_probabilities(S, "S")
     _check_probabilities(L, "L")
-    with np.errstate(divide="ignore"):
-        log_S = np.log(S)
-    return _xlogy_sum(L, log_S, axis)
+    return -np.sum(xlogy(L, S), axis=axis)
 
 
 def cross_entropy_from_logits(logits, labels) -> float:
@@ -170,7 +176,7 @@ def cross_entropy_from_logits(logits, labels) -> float:
                 f"one-hot labels must have the shape of logits {logits.shape}, got {target.shape}"
             )
         _check_probabilities(target, "labels")
-        return float(np.mean(_xlogy_sum(target, log_p, axis=-1)))
+        return float(np.mean(-np.sum(_xlogy_of_log(target, log_p), axis=-1)))
     raise ValueError(
         "labels must be class ids of shape (n_samples,) or one-hot rows of shape "
         f"(n_samples, n_classes), got shape {labels_arr.shape}"

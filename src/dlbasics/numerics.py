@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
-
-
-def _real(value, name: str) -> float:
-    """``value`` as a float if it is a real number (bools refused), or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    return float(value)
-
+from ._validation import as_float_array, check_positive_int, check_real
 
 # add_repeatedly is a Python loop, about 10**7 additions a second: 10**8 takes
 # seconds, 10**12 would take a day. The notes' experiment needs 10**6.
@@ -44,8 +35,8 @@ def add_repeatedly(start: float, step: float, times: int) -> float:
             f"times must be <= {MAX_REPEATS:_} (a Python loop: 10**8 additions take seconds), "
             f"got {times:_}"
         )
-    total = _real(start, "start")
-    step = _real(step, "step")
+    total = check_real(start, "start", any_sign=True)
+    step = check_real(step, "step", any_sign=True)
     for _ in range(times):
         total += step
     return total

@@ -45,8 +45,35 @@ def _prepare(x, axis) -> tuple[np.ndarray, int]:
     return x, check_axis(axis, x.ndim)
 
 
+def _extra_maxima(terms: np.ndarray, axis: int) -> np.ndarray:
+    """How many terms beyond the first equal the max: ``ties - 1``, each adding e^0 = 1.
+
+    An all ``-inf`` slice has no max term (every e^{x_i} is 0), so it gives -1:
+    the rest is then -1 and ``log1p(-1) = -inf``, the log of an empty sum.
+    """
+    ties = np.sum(terms == 1, axis=axis, keepdims=True, dtype=terms.dtype)
+    return ties - 1
+
+
+def _log_sum_near_one(terms: np.ndarray, axis: int) -> np.ndarray:
+    """``log(sum(terms))`` for the terms e^{x_i - m}, refined with ``log1p``.
+
+    The sum is 1 (the max's own term, e^0) plus a rest. Where the rest is tiny,
+    ``log(1 + rest)`` rounds it away: for ``[0, -40]``, ``1 + e^-40`` is exactly 1
+    in float64 and the log gives 0, not 4.2e-18. So the rest is summed without
+    the 1 and ``log1p(rest)`` keeps its digits (scipy's method).
+    """
+    rest = np.sum(terms, axis=axis, keepdims=True, where=terms != 1)
+    return np.log1p(rest + _extra_maxima(terms, axis))
+
+
 def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     r"""Compute :math:`\log \sum_i e^{x_i}` along ``axis`` without overflow.
+
+    With :math:`m = \max_i x_i`, :math:`\log \sum_i e^{x_i} = m + \log \sum_i e^{x_i - m}`:
+    every term is at most :math:`e^0 = 1`, so none overflows. The log of that sum
+    is then refined with ``log1p``, which keeps the digits of the terms below the
+    max (``[0, -40]`` shows why: see ``_log_sum_near_one``).
 
     Parameters
     ----------
@@ -66,26 +93,17 @@ def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     --------
     >>> float(logsumexp([1000.0, 1000.0]))  # log(2 e^1000), no overflow
     1000.6931471805599
+    >>> float(logsumexp([0.0, -40.0]))  # e^-40: log(1 + e^-40) would round it to 0
+    4.248354255291589e-18
     """
     x, axis = _prepare(x, axis)
     if not isinstance(keepdims, bool | np.bool_):
         raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
-    # With m = max_i x_i, pull the max's own term e^{m - m} = 1 out of the sum:
-    #     log sum_i e^{x_i} = m + log(1 + sum_{i != argmax} e^{x_i - m})
-    # shift  m (0 where the max is inf or NaN: see _shift)
-    # d      x_i - m: 0 at the max, negative elsewhere, so no e^d overflows
-    # rest   sum_{i != argmax} e^{x_i - m}: the terms where d != 0, plus 1 for each
-    #        extra max (ties - 1), so 1 + rest is the whole sum
-    # out    m + log1p(rest): log1p keeps the digits of a tiny rest that log(1 + rest)
-    #        would round away (scipy's method)
-    # An all -inf slice has no max term: ties = 0 and every e^d = 0, so rest = -1 and
-    # log1p(-1) = -inf, the log of an empty sum.
-    shift = _shift(x, axis)
+    m = _shift(x, axis)  # the max (0 where it is inf or NaN: see _shift)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        d = x - shift
-        ties = np.sum(d == 0, axis=axis, keepdims=True, dtype=x.dtype)
-        rest = np.sum(np.exp(d), axis=axis, keepdims=True, where=d != 0) + (ties - 1)
-        out = shift + np.log1p(rest)
+        terms = np.exp(x - m)
+        # The textbook line, m + log(sum(terms)), with its log refined:
+        out = m + _log_sum_near_one(terms, axis)
     return out if keepdims else np.squeeze(out, axis=axis)
 
 

@@ -18,12 +18,9 @@ import argparse
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 
 SOLUTION_TAG = "solution"
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
 
 
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -40,13 +37,10 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """
     if not isinstance(nb, nbformat.NotebookNode) or "cells" not in nb:
         raise TypeError(f"nb must be a notebook (nbformat.NotebookNode), got {type(nb).__name__}")
-    out = nbformat.from_dict(nb)  # a deep copy: the master stays untouched
-    out.cells = [cell for cell in out.cells if SOLUTION_TAG not in _tags(cell)]
-    for cell in out.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    out.metadata.pop("widgets", None)  # no saved widget state
+    out = nbformat.from_dict(nb)  # a deep copy: the preprocessors edit in place
+    out, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(out, {})
+    out, _ = ClearOutputPreprocessor().preprocess(out, {})
+    out.metadata.pop("widgets", None)  # saved widget state: nbconvert has no preprocessor for it
     return out
 
 
