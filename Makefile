@@ -7,13 +7,15 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab notebook test lint notebooks figures bench student clean
+.PHONY: lab notebook test lint notebooks figures bench student book book-serve clean
 
-# Re-install only when pyproject.toml changes (the stamp is older than it).
-$(STAMP): pyproject.toml
+# Re-install only when pyproject.toml or the pinned versions change (the stamp is older).
+# constraints.txt pins every package to the versions the stored outputs were made with.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(PIP_INSTALL) -e ".[test]"
 	touch $(STAMP)
 
 # The course's JupyterLab settings (no news pop-up) as system defaults of this .venv only:
@@ -57,7 +59,7 @@ figures: $(STAMP)
 ## make bench: run every benchmark (prints tables; they are not tests).
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(PIP_INSTALL) -e ".[test,bench]"
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
@@ -66,6 +68,30 @@ bench: $(BENCH_STAMP)
 ## make student: the student edition in build/student/ (solution cells removed, outputs cleared).
 student: $(STAMP)
 	$(BIN)/python -m dlbasics.student build/student
+
+## make book: the course as a static website in build/book/ (open build/book/index.html):
+##   book/stage.py stages the README's learner part and every notebook, less what the
+##   notebooks hide, then Sphinx renders the stored outputs (nothing re-executes). -n -W:
+##   a broken link or any other warning fails the build. MathJax comes from npm (npm ci).
+BOOK_STAMP := $(VENV)/.book-installed
+$(BOOK_STAMP): $(STAMP)
+	$(PIP_INSTALL) -e ".[test,book]"
+	touch $(BOOK_STAMP)
+
+# npm ci installs exactly package-lock.json; npm writes node_modules/.package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+book: $(BOOK_STAMP) node_modules/.package-lock.json
+	$(BIN)/python book/stage.py build/book-src
+	rm -rf build/book build/book-doctrees
+	$(BIN)/sphinx-build -b html -n -W --keep-going -q -d build/book-doctrees build/book-src build/book
+
+## make book-serve: serve build/book/ on http://127.0.0.1:8000 (another port: PORT=9000).
+PORT ?= 8000
+book-serve:
+	test -f build/book/index.html || $(MAKE) book
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory build/book
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

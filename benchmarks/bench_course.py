@@ -1,39 +1,69 @@
-"""How long does the whole course take to execute? Prints a table.
+"""How long does each notebook take to Run All, against a bare notebook? Prints tables.
 
-For each notebook: the time to execute it in a fresh kernel (nbclient, as
-`make notebooks` does), then the wall time of the strict nbval run over all
-five, as `make test` runs it. Target: the nbval run in <= 60 s.
+The baseline is measured in the same run, because timings on a shared machine drift: a
+"bare" notebook that only starts a kernel and imports dlbasics (what every notebook pays
+before it teaches anything). Then, per notebook, the time to execute it in a fresh
+kernel (nbclient, as `make notebooks` does) and its ratio to the bare one, and the
+slowest cells with what they cost (from nbclient's per-cell timestamps), so that a
+slow notebook says where its time goes. Last, strict nbval over the course, as
+`make test` runs it, against one bare notebook per course notebook.
 
-Run: ``python benchmarks/bench_course.py``
+Targets (issue 16): every notebook within 2x bare, the course within 2x the bare ones.
+
+Run: ``python benchmarks/bench_course.py [--top N] [--repeat R] [--no-nbval] [NOTEBOOK ...]``
 """
 
 from __future__ import annotations
 
+import argparse
+import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+BARE_SOURCE = "%matplotlib inline\nimport dlbasics\nfrom dlbasics import plots"
 
 
-def execute_seconds(path: Path) -> float:
-    nb = nbformat.read(path, as_version=4)
+def execute(nb: nbformat.NotebookNode) -> tuple[float, nbformat.NotebookNode]:
+    """Wall time to start a kernel and run every cell; the notebook with per-cell timing."""
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
     )
     start = time.perf_counter()
     client.execute()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, nb
 
 
-def nbval_seconds() -> float:
+def bare_notebook() -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BARE_SOURCE)])
+
+
+def cell_seconds(cell: nbformat.NotebookNode) -> float:
+    """From the kernel starting the cell to its reply (nbclient records both)."""
+    timing = cell.metadata.get("execution", {})
+    begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (begin and end):
+        return 0.0
+    parse = datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(begin.replace("Z", "+00:00"))).total_seconds()
+
+
+def first_line(cell: nbformat.NotebookNode) -> str:
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    return (lines[0][:60] if lines else "") + (" ..." if len(lines) > 1 else "")
+
+
+def nbval_seconds(paths: list[Path]) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider", str(NOTEBOOKS)],
+        [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider"]
+        + [str(p) for p in paths],
         check=True,
         capture_output=True,
     )
@@ -41,14 +71,36 @@ def nbval_seconds() -> float:
 
 
 def main() -> None:
-    print(f"{'notebook':<36}{'execute (s)':>12}")
-    total = 0.0
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        seconds = execute_seconds(path)
-        total += seconds
-        print(f"{path.name:<36}{seconds:>12.1f}")
-    print(f"{'sum (kernel start included)':<36}{total:>12.1f}")
-    print(f"{'strict nbval over all five':<36}{nbval_seconds():>12.1f}   target <= 60")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=3, help="slowest cells shown per notebook")
+    parser.add_argument("--repeat", type=int, default=3, help="bare runs (median taken)")
+    parser.add_argument("--no-nbval", action="store_true", help="skip the strict nbval run")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
+    args = parser.parse_args()
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
+
+    bare = statistics.median(execute(bare_notebook())[0] for _ in range(args.repeat))
+    print(f"bare notebook (kernel + import dlbasics): {bare:.2f} s, median of {args.repeat}\n")
+    print(f"{'notebook':<36} {'seconds':>8} {'x bare':>7}")
+    slowest = {}
+    for path in paths:
+        seconds, nb = execute(nbformat.read(path, as_version=4))
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        slowest[path.name] = sorted(((cell_seconds(c), first_line(c)) for c in code), reverse=True)
+        flag = "" if seconds <= 2 * bare else "   over the 2x target"
+        print(f"{path.name:<36} {seconds:8.2f} {seconds / bare:7.1f}{flag}")
+    print(f"\nslowest {args.top} cells per notebook (seconds in the kernel):")
+    for name, cells in slowest.items():
+        print(f"  {name}")
+        for seconds, line in cells[: args.top]:
+            print(f"    {seconds:6.2f}  {line}")
+    if not args.no_nbval:
+        course = nbval_seconds(paths)
+        bare_course = len(paths) * bare
+        print(
+            f"\nstrict nbval over the {len(paths)} notebooks: {course:.1f} s; "
+            f"{len(paths)} bare notebooks {bare_course:.1f} s; {course / bare_course:.1f}x"
+        )
 
 
 if __name__ == "__main__":

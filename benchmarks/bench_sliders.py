@@ -60,6 +60,7 @@ SLIDER_NOTEBOOK = {
     "logits_scale_slider": "01_softmax.ipynb",
     "true_class_probability_slider": "02_cross_entropy.ipynb",
     "sigma_slider": "04_initialization.ipynb",
+    "hidden_units_slider": "06_one_hidden_layer.ipynb",
 }
 
 # The plain pattern, as a learner would write it: a new figure per move, shown by pyplot.

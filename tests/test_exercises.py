@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import glob
+import linecache
+import shutil
+import subprocess
+import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -13,6 +19,7 @@ from dlbasics import exercises
 from dlbasics.exercises import EXERCISES, NAMES
 
 FUNCTIONS = [name for name in NAMES if EXERCISES[name].stub.startswith("def ")]
+SCALE_GRID = np.geomspace(0.01, 100, 401)
 VALUES = [name for name in NAMES if name not in FUNCTIONS]
 
 
@@ -43,26 +50,101 @@ def test_reference_solution_passes(name):
     assert str(feedback).startswith("Correct")
 
 
+def run_cell(source: str) -> dict:
+    """Run ``source`` as a notebook cell does: IPython keeps each cell's code in linecache."""
+    filename = f"<cell-{len(linecache.cache)}-{hash(source)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"np": np}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_stub_is_not_attempted(name):
     exercise = EXERCISES[name]
-    namespace = {}
-    exec(exercise.stub, namespace)  # the exercise cell exactly as shipped
+    namespace = run_cell(exercise.stub)  # the exercise cell exactly as shipped
     feedback = checked(name, namespace[exercise.answer_name])
     assert feedback.correct is None
     assert str(feedback).startswith("Not attempted yet")
 
 
+STUB_BODIES = [
+    "...",
+    "pass",
+    '"""Write it here."""',
+    '"""Write it here."""\n    ...',
+    "# your code here\n    pass",
+    "raise NotImplementedError",
+    'raise NotImplementedError("write me")',
+    '"""Doc."""\n    raise NotImplementedError()',
+]
+NOT_STUB_BODIES = ["return None", '"""Doc."""\n    return x', "print(x)\n    ...", "x = 1"]
+
+
 @pytest.mark.parametrize("name", FUNCTIONS)
-def test_other_stub_forms_are_not_attempted(name):
-    def with_pass(*args):
-        pass
+@pytest.mark.parametrize("body", STUB_BODIES)
+def test_every_stub_form_is_not_attempted(name, body):
+    cell = f"def my_answer(*args):\n    {body}\n"
+    assert checked(name, run_cell(cell)["my_answer"]).correct is None, body
+    assert checked(name, run_cell("my_answer = lambda *args: ...")["my_answer"]).correct is None
+    assert checked(name, ...).correct is None
 
-    def raises(*args):
-        raise NotImplementedError
 
-    for stub in (with_pass, raises, ...):
-        assert checked(name, stub).correct is None
+@pytest.mark.parametrize("body", STUB_BODIES)
+def test_stubs_are_read_from_the_syntax_tree_not_from_running_them(body):
+    from dlbasics.exercises._stubs import is_stub
+
+    assert is_stub(run_cell(f"def f(x):\n    {body}\n")["f"]) is True
+    for other in NOT_STUB_BODIES:
+        assert is_stub(run_cell(f"def f(x):\n    {other}\n")["f"]) is False, other
+    assert is_stub(run_cell("f = lambda x: ...")["f"]) is True
+    assert is_stub(run_cell('f = lambda x: "text"')["f"]) is False  # a result, not a docstring
+    assert is_stub(run_cell("f, g = lambda x: ..., lambda x: x")["f"]) is None  # which one?
+
+
+def test_without_source_an_answer_is_run_like_any_other():
+    namespace = {}
+    exec("def my_softmax(x):\n    ...", namespace)  # no linecache entry: no source to read
+    feedback = checked("softmax", namespace["my_softmax"])
+    assert feedback.correct is False and "returned None" in feedback.message
+    assert checked("softmax", np.exp).correct is False  # a builtin: run, and wrong
+
+
+def _pythons() -> list[str]:
+    """The project's Pythons (3.10 and later) found on this machine, this one first."""
+    found = [sys.executable]
+    for minor in range(10, 16):
+        which = shutil.which(f"python3.{minor}")
+        pyenv = glob.glob(str(Path.home() / f".pyenv/versions/3.{minor}.*/bin/python3.{minor}"))
+        found += [p for p in [which, *pyenv] if p and "/shims/" not in p][:1]  # shims may refuse
+    return list(dict.fromkeys(found))
+
+
+def test_stub_detection_is_the_same_on_every_python_found():
+    from dlbasics.exercises import _stubs
+
+    script = textwrap.dedent(
+        f"""
+        import importlib.util, linecache, sys
+        spec = importlib.util.spec_from_file_location("_stubs", {_stubs.__file__!r})
+        stubs = importlib.util.module_from_spec(spec); spec.loader.exec_module(stubs)
+        def verdict(body):
+            source = "def f(x):\\n    " + body + "\\n"
+            linecache.cache["<c>"] = (len(source), None, source.splitlines(True), "<c>")
+            namespace = {{}}
+            exec(compile(source, "<c>", "exec"), namespace)
+            return stubs.is_stub(namespace["f"])
+        assert all(verdict(b) is True for b in {STUB_BODIES!r}), sys.version
+        assert all(verdict(b) is False for b in {NOT_STUB_BODIES!r}), sys.version
+        print(sys.version_info[:2])
+        """
+    )
+    versions = []
+    for python in _pythons():
+        done = subprocess.run([python, "-c", script], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (python, done.stderr)
+        versions.append(done.stdout.strip())
+    print("stub detection checked on", versions)
 
 
 def _softmax_no_shift(x):
@@ -150,6 +232,41 @@ def _sigmoid_where(z):
     return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
 
 
+def _hidden(W1, b1, W2, b2, X, y, mask="z", labels=True, dW2_from="h", factor=1.0, shift=True):
+    """The hidden-layer gradients with one chosen mistake (the defaults are right)."""
+    z = X @ W1 + b1
+    h = np.maximum(z, 0)
+    S = scipy.special.softmax(h @ W2 + b2, axis=-1) if shift else _softmax_no_shift(h @ W2 + b2)
+    G = (S - _one_hot(S, y) if labels else S) / len(y) * factor
+    dh = G @ W2.T
+    dz = dh * {"z": z > 0, "dh": dh > 0, "none": 1.0}[mask]
+    dW2 = (h if dW2_from == "h" else z).T @ G
+    return X.T @ dz, dz.sum(axis=0), dW2, G.sum(axis=0)
+
+
+def _hidden_transposed_product(W1, b1, W2, b2, X, y):
+    dW1, db1, dW2, db2 = _hidden(W1, b1, W2, b2, X, y)
+    return dW1.T, db1, dW2, db2
+
+
+def _hidden_shape_error(W1, b1, W2, b2, X, y):
+    z = X @ W1 + b1
+    G = scipy.special.softmax(np.maximum(z, 0) @ W2 + b2, axis=-1)
+    dh = G @ W2  # (N, K) @ (H, K): W2 not transposed
+    return X.T @ dh, dh.sum(axis=0), G, G
+
+
+def _hidden_per_sample_bias(W1, b1, W2, b2, X, y):
+    dW1, db1, dW2, _ = _hidden(W1, b1, W2, b2, X, y)
+    G = scipy.special.softmax(np.maximum(X @ W1 + b1, 0) @ W2 + b2, axis=-1)
+    return dW1, db1, dW2, (G - _one_hot(G, y)) / len(y)
+
+
+def _relu_backward_in_place(dout, z):
+    dout[z <= 0] = 0
+    return dout
+
+
 WRONG = {
     "softmax": [
         (_softmax_no_shift, "subtract the max score first"),
@@ -231,6 +348,39 @@ WRONG = {
         (lambda loss, w, h=1e-5: _numgrad(loss, w, 1e-3), "nudge by the h you are given"),
         (lambda loss, w, h=1e-5: _numgrad(loss, w, h).ravel(), "the right number of entries"),
     ],
+    "relu_backward": [
+        (lambda dout, z: dout * (z >= 0), "lets the gradient through where z = 0"),
+        (lambda dout, z: dout * (dout > 0), "takes the mask from dout"),
+        (lambda dout, z: dout, "the ReLU mask is missing"),
+        (lambda dout, z: (z > 0) * 1.0, "multiplies it by the upstream gradient dout"),
+        (lambda dout, z: dout * np.maximum(z, 0), "multiplies dout by relu(z)"),
+        (lambda dout, z: dout * z, "multiplies dout by z"),
+        (_relu_backward_in_place, "changed its input in place"),
+        (lambda dout, z: (dout * (z > 0)).ravel()[:3], "expected (5,)"),
+    ],
+    "hidden_layer_gradients": [
+        (lambda *p: _hidden(*p, mask="none"), "the ReLU mask is missing"),
+        (lambda *p: _hidden(*p, mask="dh"), "the ReLU mask is taken from dh"),
+        (lambda *p: _hidden(*p, factor=7.0), "that is the gradient of the sum"),
+        (lambda *p: _hidden(*p, factor=-1.0), "the sign is flipped"),
+        (lambda *p: _hidden(*p, dW2_from="z"), "dW2 = z.T @ G uses z"),
+        (lambda *p: _hidden(*p, labels=False), "the labels are left out"),
+        (_hidden_transposed_product, "a transposed product"),
+        (_hidden_shape_error, "a product's shapes don't line up"),
+        (_hidden_per_sample_bias, "one row per sample"),
+        (lambda *p: _hidden(*p)[:2], "expected four arrays"),
+        (lambda *p: _hidden(*p, shift=False), "subtract each row's max logit"),
+        (lambda *p: tuple(g + 1e-3 for g in _hidden(*p)), "go backward one step at a time"),
+    ],
+    "he_sigma": [
+        (lambda n: np.sqrt(1 / n), "LeCun's sqrt(1 / fan_in)"),
+        (lambda n: 2 / n, "that is the variance 2 / fan_in"),
+        (lambda n: 1 / n, "LeCun's variance 1 / fan_in"),
+        (lambda n: np.sqrt(2) / n, "covers the 2 but not fan_in"),
+        (lambda n: np.sqrt(2 * n), "upside down"),
+        (lambda n: np.sqrt(2 // n), "keep a ReLU layer's output as large"),
+        (lambda n: np.full(3, np.sqrt(2 / n)), "return one number"),
+    ],
 }
 
 
@@ -258,8 +408,11 @@ def test_each_typical_mistake_gets_its_own_sentence(name):
         ("scale_for_certainty", np.nan, "expected a finite number"),
         ("untrained_loss", np.inf, "expected a finite number"),
         ("untrained_loss", np.array([1j]), "expected a number"),
-        ("scale_for_certainty", 2.3, "below 0.99"),
-        ("scale_for_certainty", 3.0, "smaller factor"),
+        ("scale_for_certainty", SCALE_GRID[237], "below 0.99"),  # the grid point before
+        ("scale_for_certainty", SCALE_GRID[243], "smaller factor"),
+        ("scale_for_certainty", 250, "not on the exercise's grid"),  # the issue's case
+        ("scale_for_certainty", 2.3, "not on the exercise's grid"),  # inside, between points
+        ("scale_for_certainty", 0.001, "not on the exercise's grid"),
         ("untrained_loss", 0.1, "probability each"),
         ("untrained_loss", 1.0, "log base 10"),
         ("untrained_loss", 5 * np.log(10), "sum over the 5 samples"),
@@ -353,6 +506,81 @@ def test_unknown_names_list_the_exercises():
         exercises.check("sofmax", None)
     with pytest.raises(TypeError, match="name must be"):
         exercises.hint(3)
+
+
+def test_a_grid_value_typed_to_four_figures_is_on_the_grid():
+    best = EXERCISES["scale_for_certainty"].reference()
+    assert checked("scale_for_certainty", float(f"{best:.4g}")).correct is True
+    assert checked("scale_for_certainty", float(f"{SCALE_GRID[237]:.4g}")).correct is False
+    assert "below 0.99" in checked("scale_for_certainty", float(f"{SCALE_GRID[237]:.4g}")).message
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if EXERCISES[n].grid])
+def test_every_grid_is_the_one_the_exercise_text_and_the_solution_write(name):
+    exercise = EXERCISES[name]
+    assert np.array_equal(eval(exercise.grid_text, {"np": np}), exercise.grid)
+    assert exercise.grid_text in exercises.solution(name).code
+    markdown = _exercise_markdown(exercise)
+    assert f"`{exercise.grid_text}`" in markdown, markdown
+    off = 1.5 * max(exercise.grid)
+    assert "not on the exercise's grid" in checked(name, off).message
+
+
+def _exercise_markdown(exercise) -> str:
+    """The markdown cell just above the exercise's stub in its notebook."""
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / f"{exercise.notebook}.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    k = next(i for i, c in enumerate(cells) if c.source.strip() == exercise.stub)
+    return next(c.source for c in reversed(cells[:k]) if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hints_are_graded_a_nudge_then_a_closer_one_then_the_solution(name):
+    exercise = EXERCISES[name]
+    first, closer = exercises.hint(name), exercises.hint(name, level=2)
+    assert str(first) == str(exercises.hint(name, level=1))
+    assert exercise.closer_hint and exercise.closer_hint != exercise.hint
+    assert exercise.hint in str(first) and exercise.closer_hint in str(closer)
+    assert f'exercises.hint("{name}", level=2)' in str(first)
+    assert f'exercises.solution("{name}")' in str(closer)
+    assert "<i>" in closer._repr_html_() and not first.code and not closer.code
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_exercise_text_tells_how_the_graded_hints_work(name):
+    markdown = _exercise_markdown(EXERCISES[name])
+    for call in (f'exercises.hint("{name}")', f'exercises.hint("{name}", level=2)'):
+        assert f"`{call}`" in markdown, (name, call)
+    assert f'`exercises.solution("{name}")`' in markdown
+
+
+@pytest.mark.parametrize("level", [0, 3, "2", True, 1.0])
+def test_a_hint_level_other_than_1_or_2_is_refused(level):
+    with pytest.raises(ValueError, match="level must be 1"):
+        exercises.hint("softmax", level=level)
+
+
+def _code_lines(function) -> list[str]:
+    """The reference's statements, without comments or spaces, ignoring the short ones."""
+    body = exercises.solution(function).code.splitlines()[1:]
+    lines = ["".join(line.split("#")[0].split()) for line in body]
+    return [line for line in lines if len(line) >= 12 and not line.startswith("return")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_hint_gives_the_solution_away(name):
+    exercise = EXERCISES[name]
+    for text in (exercise.hint, exercise.closer_hint):
+        squeezed = "".join(text.split())
+        for line in _code_lines(name):
+            assert line not in squeezed, (name, line)
+        assert "np.arange(" not in text and "keepdims=True" not in text, text
+        if name in VALUES:
+            value = exercise.reference()
+            for written in (f"{value:.2g}", f"{value:.3g}", f"{value:.4g}"):
+                assert written not in text.replace(",", " ").split(), (name, written)
 
 
 @pytest.mark.parametrize("name", NAMES)

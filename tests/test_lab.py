@@ -50,7 +50,9 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return err.code, err.headers.get("Location", ""), b""
 
 
-def _start(target: str, port: int, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+def _start(
+    target: str, port: int, tmp_path: Path, extra: str = ""
+) -> tuple[subprocess.Popen, Path]:
     config = tmp_path / "user-config"
     config.mkdir(exist_ok=True)
     (config / "jupyter_server_config.py").write_text(HOSTILE_USER_CONFIG)
@@ -62,7 +64,7 @@ def _start(target: str, port: int, tmp_path: Path) -> tuple[subprocess.Popen, Pa
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
     }
     env.pop("JUPYTER_TOKEN", None)
-    args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port}"
+    args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} {extra}"
     with log.open("w") as out:
         proc = subprocess.Popen(
             ["make", "--no-print-directory", target, f"ARGS={args}"],
@@ -146,12 +148,15 @@ def test_first_launch_opens_the_course_with_a_token(target, tmp_path):
         _stop(proc)
 
 
-def test_a_taken_port_is_an_error_not_a_silent_move(tmp_path):
+@pytest.mark.parametrize("extra", ["", "--ServerApp.port_retries=0"], ids=["default", "user's own"])
+def test_a_taken_port_is_an_error_not_a_silent_move(extra, tmp_path):
+    # The user's own port_retries=0 (issue 19.3) must not clash with the course's:
+    # the server then fails on the taken port, not with "only accepts one value, got 2".
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        proc, log = _start("lab", port, tmp_path)
+        proc, log = _start("lab", port, tmp_path, extra)
         try:
             proc.wait(timeout=90)
         finally:

@@ -60,3 +60,47 @@ def test_github_workflow_runs_the_same_test_command():
     runs = [s.get("run", "") for s in conda_steps]
     installs = next(i for i, run in enumerate(runs) if '-e ".[test]"' in run)
     assert installs < next(i for i, run in enumerate(runs) if "pytest" in run)
+
+
+def _pins() -> dict[str, str]:
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    pins = [line.split(";")[0].strip() for line in lines if line and not line.startswith("#")]
+    return {_name(pin): pin.split("==")[1] for pin in pins}
+
+
+def test_constraints_pin_every_dependency_and_make_installs_with_them():
+    pins = _pins()
+    project = _pyproject()["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    unpinned = {_name(r) for r in wanted if "python_version < '3.11'" not in r} - set(pins)
+    assert not unpinned, f"add to constraints.txt: {sorted(unpinned)}"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt" in makefile
+    installs = [line for line in makefile.splitlines() if ' -e ".' in line]
+    assert installs and all(line.strip().startswith("$(PIP_INSTALL)") for line in installs)
+
+
+def test_the_installed_numerics_are_the_pinned_versions():
+    """A stale .venv (pins changed, not re-installed) would fail strict nbval on last digits."""
+    from importlib.metadata import version
+
+    if sys.version_info < (3, 11):
+        return  # the pins apply to 3.11+; 3.10 gets the newest versions that support it
+    pins = _pins()
+    for name in ["numpy", "scipy", "matplotlib", "pillow"]:
+        assert version(name) == pins[name], (
+            f"{name}: installed {version(name)}, pinned {pins[name]}"
+        )
+
+
+def test_readme_pyproject_and_environment_name_every_topic():
+    """Notebook 06's topic (issue 17) is named wherever the course describes itself."""
+
+    readme = (ROOT / "README.md").read_text()
+    description = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["description"]
+    environment = (ROOT / "environment.yml").read_text()
+    for text in (readme, description, environment):
+        assert re.search(r"hidden\s+layer", text, re.I), text[:200]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{path.name})" in readme, f"{path.name} is not in the course table"
+    assert "network.py" in readme and "training.py" in readme  # the layout

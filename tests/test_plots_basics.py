@@ -7,7 +7,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from dlbasics import plots, standardize, widgets
 from dlbasics.descent import LeastSquares, gradient_descent
-from dlbasics.plots.base import new_figure
+from dlbasics.plots.base import figure_grid
 
 SCORES = [3.0, 1.0, 0.2]
 
@@ -92,7 +92,7 @@ def test_softmax_bars_value_labels_clear_of_the_uniform_line():
 
 
 def test_softmax_bars_refuse_a_scale_that_overflows_the_logits(recwarn):
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     bars = plots.SoftmaxBars(ax, SCORES, 1.0)
     before = bars.probabilities.copy()
     with pytest.raises(ValueError, match="scale must keep scale \\* scores finite"):
@@ -124,7 +124,7 @@ def test_softmax_bars_at_is_the_static_twin():
     ],
 )
 def test_softmax_bars_rejects_bad_input(kwargs, message):
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     with pytest.raises(ValueError, match=message):
         plots.SoftmaxBars(ax, **{"scores": SCORES, **kwargs})
 
@@ -213,7 +213,7 @@ def test_true_class_probability_slider_reads_minus_log_p():
 
 
 def test_true_class_loss_marker_stays_inside_fixed_limits():
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     plot = plots.TrueClassLoss(ax, 0.5)
     ylim = ax.get_ylim()
     plot.update(1e-4)  # loss 9.2, above the axes: the marker is pinned at the top
@@ -223,7 +223,7 @@ def test_true_class_loss_marker_stays_inside_fixed_limits():
 
 
 def test_true_class_loss_uniform_line_is_ln_k():
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     plots.TrueClassLoss(ax, 0.5, n_classes=10)
     labels = [line.get_label() for line in ax.get_lines()]
     assert any("ln 10 = 2.30" in label for label in labels)
@@ -231,13 +231,13 @@ def test_true_class_loss_uniform_line_is_ln_k():
 
 @pytest.mark.parametrize("p", [0.0, -0.1, 1.5, np.nan])
 def test_true_class_loss_rejects_bad_p(p):
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     with pytest.raises(ValueError, match="p must be"):
         plots.TrueClassLoss(ax, p)
 
 
 def test_true_class_loss_rejects_bad_n_classes():
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     with pytest.raises(ValueError, match="n_classes"):
         plots.TrueClassLoss(ax, 0.5, n_classes=1)
 
@@ -435,7 +435,7 @@ def test_pixels_figure_shows_the_wraparound():
 def test_slider_plot_takes_update_animated_and_figure_from_plot():
     import ipywidgets
 
-    fig, ax = new_figure()
+    fig, ((ax,),) = figure_grid(6.0, 3.0)
     plot = plots.TrueClassLoss(ax, 0.5)
     slider = ipywidgets.FloatSlider(value=0.5, min=0.01, max=1.0)
     sp = widgets.SliderPlot(slider, plot, summary="Slider: p.")
@@ -465,9 +465,9 @@ def test_slider_plot_rejects_bad_input(plot, summary, error, message):
     import ipywidgets
 
     if plot == "two figures":
-        plot = plots.TrueClassLoss(new_figure()[1], 0.5)
-        plot.animated.append(new_figure()[1].title)
+        plot = plots.TrueClassLoss(figure_grid(6.0, 3.0)[1][0, 0], 0.5)
+        plot.animated.append(figure_grid(6.0, 3.0)[1][0, 0].title)
     elif plot == "ok":
-        plot = plots.TrueClassLoss(new_figure()[1], 0.5)
+        plot = plots.TrueClassLoss(figure_grid(6.0, 3.0)[1][0, 0], 0.5)
     with pytest.raises(error, match=message):
         widgets.SliderPlot(ipywidgets.FloatSlider(value=0.5), plot, summary=summary)

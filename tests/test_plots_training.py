@@ -9,7 +9,9 @@ from matplotlib.figure import Figure
 from dlbasics import plots, widgets
 from dlbasics.classifier import LogisticClassifier, confusion_counts
 from dlbasics.cross_entropy import entropy
+from dlbasics.descent import LeastSquares, gradient_descent
 from dlbasics.letters import letters
+from dlbasics.plots.base import describe
 from dlbasics.sigma_experiment import initial_loss_and_entropy, unit_logits
 
 LN10 = math.log(10)
@@ -144,7 +146,7 @@ def test_sigma_update_and_twin_bad_input(ten_letters):
 
 def test_training_progress_updates_on_callback(small_run):
     model, X, y = small_run
-    progress = widgets.training_progress(epochs=4)
+    progress = widgets.TrainingProgress(epochs=4)
     fig, first_png = progress.fig, bytes(progress.image.value)
     assert progress.progress.value == 0 and progress.progress.max == 4
     assert first_png.startswith(PNG)
@@ -282,8 +284,8 @@ def test_weight_templates_figure():
         (lambda: confusion_counts([0, 10], [0, 1]), ValueError, "y_true"),
         (lambda: confusion_counts([0, 1], [0.0, 1.0]), TypeError, "y_pred"),
         (lambda: confusion_counts([0], [0], n_classes=0), ValueError, "n_classes"),
-        (lambda: widgets.training_progress(0), ValueError, "epochs"),
-        (lambda: widgets.training_progress(2.5), TypeError, "epochs"),
+        (lambda: widgets.TrainingProgress(0), ValueError, "epochs"),
+        (lambda: widgets.TrainingProgress(2.5), TypeError, "epochs"),
         (lambda: plots.training_curves_at([1, 2]), TypeError, "history"),
         (lambda: plots.training_curves_at({"epoch": [1]}), ValueError, "train_loss"),
         (
@@ -366,7 +368,7 @@ def test_training_curves_refuse_bad_history_before_drawing(history, match):
     ],
 )
 def test_training_callback_refuses_epochs_past_the_end(epoch, history, error, match):
-    progress = widgets.training_progress(epochs=5)
+    progress = widgets.TrainingProgress(epochs=5)
     png = bytes(progress.image.value)
     with pytest.raises(error, match=match):
         progress.callback(epoch, history)
@@ -439,3 +441,60 @@ def test_static_twin_exposes_the_losses_it_shows(ten_letters):
     np.testing.assert_allclose([p.mean_entropy for p in fig.plots], mean_entropy)
     for p in fig.plots:
         assert f"initial loss {p.loss:.3f}" in p.status.get_text()
+
+
+# --- every figure the notebooks show: a text alternative, legends as large as ticks ----
+
+
+def _shown_figures(model, ten_letters):
+    """One call of each figure function the notebooks display, on small inputs."""
+    from dlbasics import network
+
+    images, labels = ten_letters
+    problem = LeastSquares([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0])
+    path = gradient_descent(problem.gradient, [0.0, 0.0], learning_rate=0.3, steps=5)
+    (X, y), (X_test, y_test) = network.two_rings(100, seed=0), network.two_rings(50, seed=1)
+    models = {1: network.HiddenLayerClassifier(hidden_units=1, seed=0).fit(X, y, epochs=2)}.get
+    h = model.history
+    return {
+        "softmax_graph": plots.softmax_graph(),
+        "softmax_bars_at": plots.softmax_bars_at(),
+        "pipeline_diagram": plots.pipeline_diagram(),
+        "true_class_loss_at": plots.true_class_loss_at(),
+        "spacing_figure": plots.spacing_figure(),
+        "descent_paths_figure": plots.descent_paths_figure([(problem, path, "round")]),
+        "pixels_figure": plots.pixels_figure(images[0]),
+        "weights_initialization_figure": plots.weights_initialization_figure(images[0]),
+        "initial_predictions_at": plots.initial_predictions_at(images, labels, sigmas=(0.1,)),
+        "compare_runs_figure": plots.compare_runs_figure({"run": (h["train_loss"], 7)}),
+        "loss_curves_figure": plots.loss_curves_figure({"run": h}),
+        "training_curves_at": plots.training_curves_at(h, after=(1, 4)),
+        "confusion_matrix_figure": plots.confusion_matrix_figure(labels, labels),
+        "weight_templates_figure": plots.weight_templates_figure(np.ones((784, 10))),
+        "decision_regions_at": plots.decision_regions_at(X, y, X_test, y_test, models, [1]),
+        "activation_std_figure": plots.activation_std_figure({"He": [1.0, 0.9]}),
+        "accuracy_gap_figure": plots.accuracy_gap_figure([2, 4], [0.6, 0.9], [0.5, 0.8]),
+    }
+
+
+def test_every_shown_figure_describes_itself_and_its_legends_are_legible(small_run, ten_letters):
+    figures = _shown_figures(small_run[0], ten_letters)
+    assert len(figures) == 17
+    for name, fig in figures.items():
+        assert len(fig.alt) > 80 and fig.alt.endswith("."), f"{name}: alt {fig.alt!r}"
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            ticks = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+            if legend is None or not ticks:
+                continue
+            smallest = min(t.get_fontsize() for t in legend.get_texts())
+            assert smallest >= max(ticks), f"{name}: legend {smallest} pt under ticks {max(ticks)}"
+
+
+def test_the_alt_text_carries_the_figures_numbers(small_run, ten_letters):
+    figures = _shown_figures(small_run[0], ten_letters)
+    assert "0.836, 0.113, 0.051" in figures["softmax_graph"].alt  # softmax([3, 1, 0.2])
+    assert "p = 0.1: D = 2.30" in figures["true_class_loss_at"].alt  # -ln 0.1
+    assert "accuracy 1.000" in figures["confusion_matrix_figure"].alt  # labels vs themselves
+    with pytest.raises(ValueError, match="alt"):
+        describe(figures["softmax_graph"], "  ")

@@ -32,7 +32,7 @@ def _master() -> nbformat.NotebookNode:
             v4.new_code_cell(STUB, metadata={"tags": ["exercise"]}, execution_count=1),
             v4.new_code_cell(
                 'from dlbasics import exercises\nprint(exercises.check("softmax", my_softmax))',
-                metadata={"tags": ["check"]},
+                metadata={"tags": ["check"], "scrolled": True},  # output metadata: cleared too
                 execution_count=2,
                 outputs=[answered],
             ),
@@ -60,6 +60,7 @@ def test_synthetic_notebook_solution_gone_stub_kept_outputs_cleared_and_it_runs(
     assert [cell.metadata.get("tags") for cell in nb.cells] == [None, ["exercise"], ["check"]]
     assert nb.cells[1].source == STUB
     assert all(c.outputs == [] and c.execution_count is None for c in nb.cells[1:])
+    assert "scrolled" not in nb.cells[2].metadata
     assert nbformat.read(source / "01_demo.ipynb", as_version=4).cells[4].outputs  # master intact
 
     executed = _execute(path)
@@ -84,8 +85,25 @@ def test_command_line_writes_every_notebook(tmp_path, capsys):
 @pytest.mark.slow
 def test_the_course_student_edition_runs_top_to_bottom(tmp_path):
     paths = build(NOTEBOOKS, tmp_path)
+    assert [p.name[:3] for p in paths] == ["01_", "02_", "03_", "04_", "05_", "06_"]
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
         assert not any(c.get("outputs") for c in nb.cells), path.name
         _execute(path)  # raises CellExecutionError on the first failing cell
+
+
+def test_the_guard_cells_stay_out_of_the_student_edition():
+    """They keep the prose in step with the stored outputs; a learner's edit would trip them."""
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for path in sorted(root.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        guards = [c for c in nb.cells if "claim-check" in c.metadata.get("tags", [])]
+        student = student_notebook(nb)
+        assert len(student.cells) <= len(nb.cells) - len(guards)
+        assert not any("claim-check" in c.metadata.get("tags", []) for c in student.cells)
+    assert guards or any(
+        "claim-check" in c.metadata.get("tags", [])
+        for p in root.glob("*.ipynb")
+        for c in nbformat.read(p, as_version=4).cells
+    ), "the course has guard cells to drop"

@@ -26,7 +26,7 @@ def _figures() -> int:
 
 
 def test_callback_blits_into_the_same_figure(monkeypatch):
-    progress = widgets.training_progress(epochs=5)
+    progress = widgets.TrainingProgress(epochs=5)
     full_draws = []
     draw = progress.fig.canvas.draw
     monkeypatch.setattr(progress.fig.canvas, "draw", lambda: full_draws.append(1) or draw())

@@ -31,7 +31,7 @@ from widget_harness import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-NOTEBOOKS_IN_BROWSER = ["01_softmax.ipynb", "04_initialization.ipynb"]
+NOTEBOOKS_IN_BROWSER = ["01_softmax.ipynb", "04_initialization.ipynb", "06_one_hidden_layer.ipynb"]
 # Notebook 7 runs the same front end code; one notebook there keeps the suite fast.
 NOTEBOOKS_IN_NOTEBOOK_7 = ["01_softmax.ipynb"]
 

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import PIL.Image
 import pytest
+import traitlets
 from ipywidgets import VBox
 from widget_harness import png_size
 
@@ -142,6 +143,37 @@ def letters_kwargs() -> dict:
     return {"images": images, "labels": labels}
 
 
+def rings_kwargs() -> dict:
+    from dlbasics.network import ring_models, two_rings
+
+    X, y = two_rings(400, seed=0)
+    X_test, y_test = two_rings(400, seed=1)
+    return {"X": X, "y": y, "X_test": X_test, "y_test": y_test, "models": ring_models(X, y)}
+
+
+def _regions_follow_the_model(sp) -> None:
+    """The drawn regions are the model's predictions; one grey line per hidden unit."""
+    model = sp.plot.models(sp.slider.value)
+    assert model.hidden_units == sp.slider.value == sp.plot.value
+    regions = np.asarray(sp.plot.image.get_array())
+    np.testing.assert_array_equal(regions.ravel(), model.predict(sp.plot._grid))
+    assert sp.plot.accuracy == model.score(sp.plot.X_test, sp.plot.y_test)
+    drawn = [line for line in sp.plot.unit_lines if len(line.get_xdata())]
+    assert len(drawn) == sp.slider.value
+
+
+def one_hidden_unit(sp) -> None:
+    """One unit: a straight boundary, no better than chance on the rings."""
+    _regions_follow_the_model(sp)
+    assert sp.plot.accuracy < 0.6
+
+
+def many_hidden_units(sp) -> None:
+    """16 or 64 units: the boundary bends around the disc."""
+    _regions_follow_the_model(sp)
+    assert sp.plot.accuracy > 0.9
+
+
 CASES = [
     Case(
         "logits_scale_slider",
@@ -157,6 +189,11 @@ CASES = [
         "true_class_probability_slider",
         dict,
         ((0.99, true_class_confident), (0.01, true_class_wrong), (0.5, true_class_half)),
+    ),
+    Case(
+        "hidden_units_slider",
+        rings_kwargs,
+        ((1, one_hidden_unit), (64, many_hidden_units), (16, many_hidden_units)),
     ),
 ]
 
@@ -253,7 +290,8 @@ def test_slider_is_sized_for_a_hand_and_the_notebook(case):
 def test_slider_readout_tells_every_step_apart(case):
     slider = getattr(widgets, case.builder)(**case.kwargs()).slider
     n_steps = round((slider.max - slider.min) / slider.step)
-    assert n_steps >= 99  # fine control along the track
+    # Fine control along the track; an integer slider has every integer as a step.
+    assert n_steps >= 99 or (slider.step == 1 and isinstance(slider.value, int))
     positions = slider.min + slider.step * np.arange(n_steps + 1)
     values = slider.base**positions if hasattr(slider, "base") else positions
     readouts = [format(v, slider.readout_format) for v in values]
@@ -267,7 +305,11 @@ def test_slider_set_to_nan_goes_back_to_the_value_the_image_shows(case, bad):
     value, png = case.moves[0][0], None
     sp.slider.value = value
     png = sp.image.value
-    sp.slider.value = bad
+    if isinstance(sp.slider.value, int):  # an integer slider cannot even hold nan
+        with pytest.raises(traitlets.TraitError):
+            sp.slider.value = bad
+    else:
+        sp.slider.value = bad
     assert sp.slider.value == pytest.approx(value)  # the readout is restored...
     assert sp.image.value == png  # ...and the image never left it
     case.moves[0][1](sp)  # the plot still shows that value

@@ -9,7 +9,13 @@ first notebook. Token authentication is pinned on: the token is not configurable
 random one that the server prints, and it never appears on a command line that other
 users of the machine can read.
 A taken port is an error (``port_retries=0``), never a silent move to the next.
-Options given after the app name come last, so they win: ``--port 9999``.
+
+Options given after the app name are the user's, and they win: a course default that
+the user sets too (``--ServerApp.port_retries=3``, ``--port-retries 3``,
+``--notebook-dir ~/x``, ``--LabApp.default_url=/lab``) is left out rather than given
+twice, which Jupyter refuses ("only accepts one value, got 2"). Two options are taken
+over, each with a sentence: the identity provider (authentication stays on) and a
+token on the command line (it would be readable by other users: use ``JUPYTER_TOKEN``).
 """
 
 from __future__ import annotations
@@ -43,28 +49,73 @@ class CourseIdentityProvider(PasswordIdentityProvider):
         return token
 
 
+IDENTITY = "ServerApp.identity_provider_class"
+
+
+def _app_class(app: str):
+    if app == "lab":
+        from jupyterlab.labapp import LabApp
+
+        return LabApp
+    from notebook.app import JupyterNotebookApp
+
+    return JupyterNotebookApp
+
+
+def _alias_targets(app: str) -> dict[str, str]:
+    """The app's short options and the settings they stand for: port-retries -> ServerApp..."""
+    from jupyter_server.serverapp import aliases as server_aliases
+
+    targets = {}  # the server parses the command line, with the app's aliases added
+    for names, target in {**server_aliases, **_app_class(app).aliases}.items():
+        for name in (names,) if isinstance(names, str) else names:
+            targets[name] = target[0] if isinstance(target, tuple) else target
+    return targets
+
+
+def _setting(option: str, aliases: dict[str, str]) -> str | None:
+    """The ``Class.trait`` that a command-line ``option`` sets, or None (a flag, a value)."""
+    if not option.startswith("--"):
+        return None
+    name = option[2:].split("=", 1)[0]
+    return name if "." in name else aliases.get(name)
+
+
 def server_argv(app: str, options: list[str]) -> list[str]:
-    """The server's arguments: the course's settings, then ``options``."""
+    """The server's arguments: the course's defaults the user does not set, then ``options``."""
     if app not in LANDING:
         raise ValueError(f"app must be one of {sorted(LANDING)}, got {app!r}")
-    section = "LabApp" if app == "lab" else "JupyterNotebookApp"
-    return [
-        f"--ServerApp.root_dir={REPO}",
-        f"--{section}.default_url={LANDING[app]}",
-        "--ServerApp.port_retries=0",
-        f"--ServerApp.identity_provider_class={__name__}.CourseIdentityProvider",
-        *options,
-    ]
+    aliases = _alias_targets(app)
+    given = {_setting(option, aliases) for option in options} - {None}
+    if IDENTITY in given:
+        raise ValueError(
+            f"--{IDENTITY} is set by the course (token authentication stays on); "
+            "leave it out of ARGS"
+        )
+    if any(setting.rsplit(".", 1)[-1] == "token" for setting in given):
+        raise ValueError(
+            "a token given on the command line is visible to every user of the machine: "
+            "set JUPYTER_TOKEN (or JUPYTER_TOKEN_FILE) instead"
+        )
+    section = _app_class(app).__name__
+    defaults = {
+        "ServerApp.root_dir": str(REPO),
+        f"{section}.default_url": LANDING[app],
+        "ServerApp.port_retries": "0",
+        IDENTITY: f"{__name__}.CourseIdentityProvider",
+    }
+    kept = [f"--{key}={value}" for key, value in defaults.items() if key not in given]
+    return [*kept, *options]
 
 
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in LANDING:
         sys.exit(f"usage: python tools/serve.py {{{'|'.join(LANDING)}}} [server options...]")
-    if argv[0] == "lab":
-        from jupyterlab.labapp import LabApp as App
-    else:
-        from notebook.app import JupyterNotebookApp as App
-    App.launch_instance(argv=server_argv(argv[0], argv[1:]))
+    try:
+        argv_of_server = server_argv(argv[0], argv[1:])
+    except ValueError as err:
+        sys.exit(f"tools/serve.py: {err}.")
+    _app_class(argv[0]).launch_instance(argv=argv_of_server)
 
 
 if __name__ == "__main__":

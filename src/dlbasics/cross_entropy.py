@@ -34,8 +34,9 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     """
     n_classes = check_positive_int(n_classes, "n_classes")
     labels = as_int_labels(labels, n_classes=n_classes)
-    check_memory(8 * labels.size * n_classes, f"one-hot rows of {n_classes} classes", "n_classes")
-    L = np.zeros((*labels.shape, n_classes))
+    shape = (*labels.shape, n_classes)
+    check_memory(labels.size * n_classes * 8, f"the one-hot labels of shape {shape}", "n_classes")
+    L = np.zeros(shape)
     np.put_along_axis(L, labels[..., np.newaxis], 1.0, axis=-1)  # a 1 at each label's class
     return L
 

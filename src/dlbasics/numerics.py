@@ -47,10 +47,10 @@ def compensated_sum(values: Iterable[float]) -> float:
 
     Each addition's lost low-order part is recovered exactly (``(big - total) + small``)
     and added back at the end, so a million tiny steps on a big start are not lost.
-    An inf or NaN among the values gives what ``sum`` gives (inf, or NaN). A running
-    total that overflows from finite values raises ``OverflowError``, as
-    ``math.fsum`` does: ``[1e308, 1e308, -1e308]`` would otherwise return inf where
-    the exact sum is 1e308.
+    An inf or NaN among the values gives inf or NaN, as ``sum`` does. But finite
+    values whose running total overflows raise ``OverflowError``, as ``math.fsum``
+    does: ``[1e308, 1e308, -1e308]`` sums exactly to 1e308, while a plain running
+    total reaches inf at the second value and never comes back.
 
     Examples
     --------
@@ -70,8 +70,8 @@ def compensated_sum(values: Iterable[float]) -> float:
         t = total + v
         if math.isinf(t) and math.isfinite(total) and math.isfinite(v):
             raise OverflowError(
-                f"intermediate overflow in compensated_sum: the running total {total!r} "
-                f"plus {v!r} exceeds the largest float; scale the values down"
+                f"the running total overflowed at {total!r} + {v!r}; the exact sum may be "
+                "finite (math.fsum gives it or raises too): scale the values down first"
             )
         if abs(total) >= abs(v):
             compensation += (total - t) + v

@@ -218,6 +218,37 @@ def true_class_probability_slider(value: float = 0.5, n_classes: int = 3) -> Sli
     return SliderPlot(slider, plot, summary=summary)
 
 
+def hidden_units_slider(X, y, X_test, y_test, models, *, value: int = 8) -> SliderPlot:
+    """Slider for notebook 06: the width of the hidden layer (1 to 64), redrawing its regions.
+
+    ``models(hidden_units)`` gives the fitted model (:func:`dlbasics.network.ring_models`);
+    the plot is :class:`dlbasics.plots.network.DecisionRegions`, available as ``sp.plot``.
+
+    Examples
+    --------
+    >>> from dlbasics.network import ring_models, two_rings
+    >>> X, y = two_rings(200)
+    >>> s = hidden_units_slider(X, y, X, y, ring_models(X, y), value=1)
+    >>> s.slider.value = 16
+    >>> s.plot.value, s.plot.accuracy > 0.9
+    (16, True)
+    """
+    _, plot = plots.decision_regions_figure(X, y, X_test, y_test, models, value)
+    slider = widgets.IntSlider(
+        value=value,
+        min=1,
+        max=64,
+        description="hidden units",
+        continuous_update=True,
+        **_SLIDER_LOOK,
+    )
+    summary = (
+        "Slider: give the hidden layer 1 to 64 ReLU units and watch the decision boundary "
+        "bend from a straight line around the disc."
+    )
+    return SliderPlot(slider, plot, summary=summary)
+
+
 class TrainingProgress:
     """A progress bar and a live loss/accuracy plot, advanced by ``fit(callback=...)``.
 
@@ -242,6 +273,13 @@ class TrainingProgress:
         The curves (``plot.epochs_done``, ``plot.last``).
     fig : matplotlib.figure.Figure
         Built once, reused at every epoch.
+
+    Examples
+    --------
+    >>> progress = TrainingProgress(epochs=3)
+    >>> progress.callback(1, {"epoch": [1], "train_loss": [0.9], "train_accuracy": [0.7]})
+    >>> progress.progress.value, progress.plot.epochs_done
+    (1, 1)
     """
 
     summary = "Live training view: a progress bar and the loss and accuracy curves, per epoch."
@@ -284,16 +322,3 @@ class TrainingProgress:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = plain_text(self)
         return bundle
-
-
-def training_progress(epochs: int) -> TrainingProgress:
-    """Live view for notebook 05: a progress bar and loss/accuracy curves while training.
-
-    Examples
-    --------
-    >>> progress = training_progress(epochs=3)
-    >>> progress.callback(1, {"epoch": [1], "train_loss": [0.9], "train_accuracy": [0.7]})
-    >>> progress.progress.value, progress.plot.epochs_done
-    (1, 1)
-    """
-    return TrainingProgress(epochs)

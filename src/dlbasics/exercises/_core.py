@@ -3,7 +3,10 @@
 An exercise's ``diagnose(answer)`` walks through its cases and raises :class:`Mistake`
 with one sentence at the first failure, or :class:`NotAttempted` for an untouched stub;
 :func:`evaluate` turns that into a :class:`Feedback`. Learner code runs through
-:func:`call`, which catches its exceptions, warnings and numpy floating-point errors.
+:func:`call`, which catches its exceptions, warnings and numpy floating-point errors;
+:func:`evaluate` runs the whole diagnosis inside :func:`._guard.guarded`, so that what the
+answer's *result* does (a raising ``__array__`` or ``__repr__``, a hang, prints) ends as
+a sentence too.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ import html
 import inspect
 import numbers
 import textwrap
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._guard import PASS_THROUGH, TimeLimit, error_text, guarded, recorded_warnings, text_of
+from ._stubs import is_stub
+
+#: The most entries a result may have before it is converted to float64: far more than
+#: any check's inputs need, far less than memory (a broadcast view can claim 10**12).
+MAX_RESULT_ENTRIES = 10**6
 
 
 class Mistake(Exception):
@@ -25,18 +34,7 @@ class Mistake(Exception):
 
 
 class NotAttempted(Exception):
-    """The answer is still the stub: ``...`` or a function whose body is ``...``/``pass``."""
-
-
-def _stub_ellipsis(*args): ...
-
-
-def _stub_pass(*args):
-    pass
-
-
-# A function whose body is only `...`, `pass` or a docstring compiles to the same bytecode.
-_STUB_CODES = {_stub_ellipsis.__code__.co_code, _stub_pass.__code__.co_code}
+    """The answer is still the stub: ``...`` or a function whose body is only placeholders."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,10 @@ class Exercise:
     ``stub`` is the exercise cell as shipped and ``check_cell`` the cell after it;
     ``reference`` is the solution (for a value exercise: a function computing the value);
     ``diagnose(answer)`` raises :class:`Mistake` or :class:`NotAttempted`, else returns.
+    ``hint`` is the first nudge (what to think about) and ``closer_hint`` the second,
+    nearer the method; neither gives the solution away. A value exercise whose answer is
+    a point of a grid gives ``grid`` (its values) and ``grid_text`` (the grid as the
+    exercise text writes it): an answer off the grid is told so before anything else.
     """
 
     name: str
@@ -57,6 +59,9 @@ class Exercise:
     passed: str
     reference: Callable
     diagnose: Callable
+    closer_hint: str = ""
+    grid: tuple[float, ...] = ()
+    grid_text: str = ""
 
     @property
     def check_cell(self) -> str:
@@ -98,23 +103,26 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Note:
-    """A hint or a solution: a title, a few sentences and optionally code, shown on request."""
+    """A hint or a solution: a title, a few sentences, optionally code, and what to try next."""
 
     title: str
     text: str
     code: str = ""
+    next: str = ""
 
     def __str__(self) -> str:
-        return "\n\n".join(part for part in (self.title, self.text, self.code) if part)
+        parts = (self.title, self.text, self.code, self.next)
+        return "\n\n".join(part for part in parts if part)
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         code = f"<pre>{html.escape(self.code)}</pre>" if self.code else ""
+        after = f"<p><i>{html.escape(self.next)}</i></p>" if self.next else ""
         return (
             '<div style="border-left: 6px solid #1565c0; background: #e3f2fd; '
             f'color: #1a1a1a; padding: 6px 10px; margin: 4px 0"><b>{html.escape(self.title)}</b>'
-            f"<p>{html.escape(self.text)}</p>{code}</div>"
+            f"<p>{html.escape(self.text)}</p>{code}{after}</div>"
         )
 
 
@@ -124,34 +132,72 @@ def source_of(function: Callable) -> str:
 
 
 def evaluate(exercise: Exercise, answer) -> Feedback:
-    """Run ``exercise.diagnose`` on ``answer`` and turn the outcome into a :class:`Feedback`."""
+    """Run ``exercise.diagnose`` on ``answer`` and turn the outcome into a :class:`Feedback`.
+
+    Whatever the answer does becomes the feedback's sentence; only a KeyboardInterrupt
+    is raised.
+    """
     if answer is Ellipsis:
         return Feedback(exercise.name, None, f"edit the cell that defines {exercise.answer_name}.")
+    run = None
     try:
+        with guarded() as run:
+            correct, message = _diagnosis(exercise, answer)
+    except TimeLimit:
+        correct, message = (
+            False,
+            (
+                f"the check stopped {exercise.answer_name} after {_seconds()}: it did not "
+                "finish - look for a loop that never ends, or one that runs far too long."
+            ),
+        )
+    return Feedback(exercise.name, correct, message + (run.note() if run else ""))
+
+
+def _seconds() -> str:
+    from . import _guard  # read at the time of the check: tests lower the limit
+
+    return f"{_guard.TIME_LIMIT:g} s"
+
+
+def _diagnosis(exercise: Exercise, answer) -> tuple[bool | None, str]:
+    """The verdict and sentence of ``exercise.diagnose(answer)``, whatever it raises."""
+    try:
+        if exercise.grid:
+            on_grid(as_number(answer, "a value from the grid"), exercise.grid, exercise.grid_text)
         exercise.diagnose(answer)
     except NotAttempted:
-        return Feedback(exercise.name, None, f"edit the cell that defines {exercise.answer_name}.")
+        return None, f"edit the cell that defines {exercise.answer_name}."
     except Mistake as mistake:
-        return Feedback(exercise.name, False, str(mistake))
-    return Feedback(exercise.name, True, exercise.passed)
+        return False, str(mistake)
+    except PASS_THROUGH:
+        raise
+    except BaseException as err:  # from what the answer returned: its dunders, its type
+        return False, (
+            f"checking what {exercise.answer_name} gave raised {error_text(err)} - give "
+            "plain numbers or numpy arrays, as the exercise asks."
+        )
+    return True, exercise.passed
 
 
 # ------------------------------------------------------------- running learner code
 
 
 def show(value) -> str:
-    """A short printable form of an input or output, for feedback sentences."""
-    if isinstance(value, np.ndarray) or isinstance(value, list | tuple):
-        try:
+    """A short printable form of an input or output, for feedback sentences; never raises."""
+    try:
+        if isinstance(value, np.ndarray | list | tuple):
             arr = np.asarray(value)
-        except ValueError:  # a ragged list: its repr says it best
-            return repr(value)
-        if arr.dtype.kind in "fiu":
-            text = np.array2string(arr, precision=4, separator=", ", threshold=12)
-            return " ".join(text.split())
-    if isinstance(value, float | np.floating):
-        return f"{float(value):.6g}"
-    return repr(value)
+            if arr.dtype.kind in "fiu":
+                text = np.array2string(arr, precision=4, separator=", ", threshold=12)
+                return " ".join(text.split())
+        if isinstance(value, float | np.floating):
+            return f"{float(value):.6g}"
+    except PASS_THROUGH:
+        raise
+    except BaseException:  # a ragged list, raising elements: the short repr says it best
+        pass
+    return text_of(value)
 
 
 def function_answer(answer, example: str) -> Callable:
@@ -161,8 +207,7 @@ def function_answer(answer, example: str) -> Callable:
             f"expected a function like {example}, got {type(answer).__name__}: pass the "
             "function itself, without calling it (no parentheses)."
         )
-    code = getattr(answer, "__code__", None)
-    if code is not None and code.co_code in _STUB_CODES:
+    if is_stub(answer):  # None, no source to read: run it like any answer
         raise NotAttempted
     return answer
 
@@ -177,27 +222,41 @@ def call(
     """Call learner code ``fn(*args)`` on copies of ``args``; return ``(result, warned)``.
 
     ``warned`` is the text of every warning raised (numpy overflow and friends included),
-    or "". An exception becomes a :class:`Mistake` naming ``label``, the exception and,
-    if ``advice`` gives one, what to look at; NotImplementedError means not attempted.
+    or "". An exception (any, ``SystemExit`` too, but not a KeyboardInterrupt) becomes a
+    :class:`Mistake` naming ``label``, the exception and, if ``advice`` gives one, what
+    to look at; NotImplementedError means not attempted.
     ``copy_args=False`` passes ``args`` themselves, for a check that looks at what
     ``fn`` did to them.
     """
     if copy_args:
         args = copy.deepcopy(args)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with recorded_warnings() as caught:
         with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
             try:
                 result = fn(*args)
             except NotImplementedError:
                 raise NotAttempted from None
-            except Exception as err:  # any learner error becomes a sentence
-                extra = (advice(err) if advice else "") or "read that error and fix the line"
+            except PASS_THROUGH:
+                raise
+            except BaseException as err:  # any learner error becomes a sentence
                 raise Mistake(
-                    f"{label} raised {type(err).__name__}: {str(err).strip()} - {extra}."
+                    f"{label} raised {error_text(err)} - {_advice(err, advice)}."
                 ) from None
-    warned = "; ".join(sorted({str(w.message) for w in caught}))
-    return result, warned
+    return result, str(caught)
+
+
+def _advice(err: BaseException, advice: Callable[[Exception], str] | None) -> str:
+    if isinstance(err, SystemExit):
+        return (
+            "sys.exit() and exit() stop the program; a function gives back its result with return"
+        )
+    try:
+        extra = advice(err) if advice else ""
+    except PASS_THROUGH:
+        raise
+    except BaseException:  # the error's own message could not be read
+        extra = ""
+    return extra or "read that error and fix the line"
 
 
 def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
@@ -206,21 +265,29 @@ def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
         raise Mistake(f"{label} returned None: end your function with a return statement.")
     try:
         arr = np.asarray(result)
-        if arr.dtype.kind not in "biuf":  # complex, text, objects: cast without a warning
-            raise TypeError
-        arr = arr.astype(np.float64)
-    except (TypeError, ValueError):  # ValueError: a ragged list
+        real = arr.dtype.kind in "biuf"  # not complex, text or objects
+        why = ""
+    except PASS_THROUGH:
+        raise
+    except BaseException as err:  # a ragged list, a raising __array__ or __len__
+        real, why = False, f" (numpy's conversion raised {error_text(err)})"
+    if not real:
         raise Mistake(
             f"{label} returned {type(result).__name__} {show(result)}, not an array of real "
-            "numbers."
-        ) from None
+            f"numbers{why}."
+        )
     if shape == () and arr.shape != ():
         raise Mistake(
             f"{label} returned an array of shape {arr.shape}: return one number (a float), "
             "not an array."
         )
+    if shape is None and arr.size > MAX_RESULT_ENTRIES:
+        raise Mistake(
+            f"{label} returned an array of shape {arr.shape}, {arr.size} entries: far more "
+            "than its inputs could give - check what you return."
+        )
     if shape is None or arr.shape == shape:
-        return arr
+        return arr.astype(np.float64)
     if arr.size == np.prod(shape) and arr.squeeze().shape != np.empty(shape).squeeze().shape:
         raise Mistake(
             f"{label} returned shape {arr.shape}, expected {shape}: the right number of "
@@ -246,10 +313,31 @@ def as_number(answer, what: str) -> float:
         or (isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf")
     ):
         raise Mistake(f"expected a number ({what}), got {type(answer).__name__} {show(answer)}.")
-    value = float(np.asarray(answer).ravel()[0])
+    try:
+        value = float(np.asarray(answer).ravel()[0])
+    except PASS_THROUGH:
+        raise
+    except BaseException as err:  # a number type whose float() raises or overflows
+        raise Mistake(
+            f"expected a number ({what}), got {type(answer).__name__} {show(answer)}, and "
+            f"float() of it raised {error_text(err)}."
+        ) from None
     if not np.isfinite(value):
         raise Mistake(f"expected a finite number ({what}), got {value}.")
     return value
+
+
+def on_grid(value: float, grid, grid_text: str, rtol: float = 2e-3) -> None:
+    """Raise a Mistake if ``value`` is none of the ``grid``'s points (to ``rtol``, so a
+    grid value typed to three or four figures still counts)."""
+    points = np.asarray(grid, dtype=float)
+    nearest = points[np.argmin(np.abs(points - value))]
+    if not np.isclose(value, nearest, rtol=rtol):
+        raise Mistake(
+            f"{value:.6g} is not on the exercise's grid {grid_text}, which runs from "
+            f"{points.min():.4g} to {points.max():.4g}: the answer is one of the grid's values "
+            f"(the nearest to yours is {nearest:.4g})."
+        )
 
 
 def reject_known_wrong(value: float, known, rtol: float = 1e-3, atol: float = 0.0) -> None:

@@ -48,7 +48,25 @@ def _diagnose_softmax(answer) -> None:
 
 def _softmax_mistake(x, out, expected, got, warned) -> None:
     """Raise the Mistake that explains ``out``, the wrong softmax of ``x``."""
+    _unstable_softmax(x, out, got, warned)
+    _wrong_axis_softmax(x, out, got)
+    e = np.exp(x - x.max())
+    if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
+        raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
+    if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
+        raise Mistake(
+            f"{got}: right values, but a step of your function warns - find the line that "
+            "does (a log of 0? a division by 0?) and avoid it."
+        )
     rows = np.sum(out, axis=-1, keepdims=True)
+    raise Mistake(
+        f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
+        "softmax is exp(x) divided by the sum of exp(x) along the last axis."
+    )
+
+
+def _unstable_softmax(x, out, got, warned) -> None:
+    """Raise the Mistake of an overflow, an underflow or a nan from a -inf score, if any."""
     if np.all(np.isfinite(x)) and (
         not np.all(np.isfinite(out)) or "overflow" in warned or "invalid value" in warned
     ):
@@ -67,6 +85,10 @@ def _softmax_mistake(x, out, expected, got, warned) -> None:
             f"{got}: a score of -inf should get probability 0, but -inf - (-inf) is nan - "
             "shift by the max, which is finite here, not by the min or the mean."
         )
+
+
+def _wrong_axis_softmax(x, out, got) -> None:
+    """Raise the Mistake of a batch normalised, shifted or summed along the wrong axis."""
     if x.ndim == 2 and np.allclose(out.sum(axis=0), 1):
         raise Mistake(
             f"{got}: each column sums to 1, not each row - rows are samples, so sum over "
@@ -89,17 +111,6 @@ def _softmax_mistake(x, out, expected, got, warned) -> None:
             f"{got}: you subtracted each column's max, which changes the gaps between the "
             "scores of a row - subtract each row's max, np.max(x, axis=-1, keepdims=True)."
         )
-    if np.allclose(out, e / e.max(axis=-1, keepdims=True)):
-        raise Mistake(f"{got}: divide by the sum of the exponentials, not by their max.")
-    if warned and np.allclose(out, expected, rtol=1e-5, atol=1e-7):
-        raise Mistake(
-            f"{got}: right values, but a step of your function warns - find the line that "
-            "does (a log of 0? a division by 0?) and avoid it."
-        )
-    raise Mistake(
-        f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
-        "softmax is exp(x) divided by the sum of exp(x) along the last axis."
-    )
 
 
 def sigmoid(z):
@@ -130,6 +141,14 @@ def _diagnose_sigmoid(answer) -> None:
         _sigmoid_mistake(f, z, out, got, right, warned)
 
 
+def _names_used(f) -> tuple[str, ...]:
+    """The global and attribute names ``f``'s code uses (np.where shows as "where")."""
+    try:
+        return tuple(f.__code__.co_names)
+    except Exception:  # a callable object: no code to read, or an attribute that raises
+        return ()
+
+
 def _sigmoid_mistake(f, z, out, got, right, warned) -> None:
     """Raise the Mistake that explains ``out``, a wrong or warning sigmoid of ``z``."""
     expected = sigmoid(z)
@@ -138,7 +157,7 @@ def _sigmoid_mistake(f, z, out, got, right, warned) -> None:
             f"{got}: that is the probability of class 1 - class 0 has score z, so its "
             "probability e^z / (e^z + e^0) = 1 / (1 + e^-z) grows with z."
         )
-    names = getattr(getattr(f, "__code__", None), "co_names", ())
+    names = _names_used(f)
     if right and ("where" in names or "select" in names):
         raise Mistake(
             f"{got}: right values, but np.where computes both branches for every z before "
@@ -194,8 +213,13 @@ EXERCISES = [
         notebook="01_softmax",
         stub="def my_softmax(x):\n    ...",
         answer_name="my_softmax",
-        hint="Subtract each row's max (np.max(x, axis=-1, keepdims=True)) before np.exp, then "
-        "divide by the sum over axis=-1 with keepdims=True.",
+        hint="softmax is exp(x) divided by the sum of exp(x) over the classes. Two questions: "
+        "in a batch (one row per sample) which axis holds the classes, and what is "
+        "np.exp(1000.0) in floating point?",
+        closer_hint="Subtracting the same number from every score of a row leaves its softmax "
+        "unchanged (the factor cancels in the ratio). Which number makes the largest exponent "
+        "exp(0) = 1? Reduce along the last axis and keep that axis, so the result lines up "
+        "with the rows of x.",
         explanation="Shifting by the max leaves softmax unchanged and makes the largest "
         "exponent exp(0) = 1; keepdims keeps one sum per row so it broadcasts.",
         passed="your softmax handles single vectors, batches, huge and -inf scores, and float32.",
@@ -207,8 +231,11 @@ EXERCISES = [
         notebook="01_softmax",
         stub="def my_sigmoid(z):\n    ...",
         answer_name="my_sigmoid",
-        hint="e^z / (e^z + e^0): divide top and bottom by e^z for z >= 0; for z < 0 keep it, "
-        "so exp only ever sees -|z|.",
+        hint="The sigmoid is the two-class softmax: class 0 has score z, class 1 has score 0. "
+        "Write class 0's probability, then ask which exponent overflows at |z| = 1000.",
+        closer_hint="e^z / (e^z + 1) and 1 / (1 + e^-z) are the same number: one is safe for "
+        "z < 0, the other for z >= 0. Use each on its own entries, so that exp only ever "
+        "sees a number that is not positive.",
         explanation="This is softmax([z, 0])[0]; exp(-|z|) is at most 1, so nothing overflows.",
         passed="your sigmoid is the two-class softmax, stable at z = +-1000.",
         reference=sigmoid,
@@ -219,12 +246,17 @@ EXERCISES = [
         notebook="01_softmax",
         stub="smallest_factor = ...",
         answer_name="smallest_factor",
-        hint="Compute softmax(s * scores)[0] for every s on the grid; np.argmax(p0 >= 0.99) is "
-        "the index of the first True.",
+        hint="Try a few factors by hand: what does class 0's probability do as s grows? The "
+        "answer is one of the grid's values, not a number of your own.",
+        closer_hint="Compute class 0's probability for every s of the grid at once (one row "
+        "of scaled scores per s), then find the first grid point where it reaches 0.99: "
+        "np.argmax of a boolean array gives the index of its first True.",
         explanation="p0 grows with s (class 0 has the largest score), so the first grid point "
         "that reaches 0.99 is the answer.",
         passed="that is the first factor on the grid where class 0 reaches 0.99.",
         reference=scale_for_certainty,
         diagnose=_diagnose_scale,
+        grid=tuple(np.geomspace(0.01, 100, 401)),
+        grid_text="np.geomspace(0.01, 100, 401)",
     ),
 ]

@@ -125,35 +125,46 @@ def _diagnose_cross_entropy(answer) -> None:
         got = f"{label} returned {value:.6g}{_w(warned)}"
         if np.isclose(value, expected, rtol=1e-7) and not warned:
             continue
-        if np.isnan(value) and np.isneginf(logits).any():
-            raise Mistake(
-                f"{got}, expected {expected:.6g}: a -inf logit has log-probability -inf, and "
-                "0 * -inf (a one-hot zero times it) is nan - pick each row's true class, "
-                "log_p[np.arange(N), labels], instead of multiplying by one-hot rows."
-            )
-        if not np.isfinite(value) or warned:
-            if "overflow" in warned:
-                what = "exp of a large logit overflows"
-            elif np.isinf(value) or "log" in warned:
-                what = "log(softmax) rounds a tiny probability to 0 and log 0 = -inf"
-            else:
-                what = "a step of your function gives nan or warns"
-            raise Mistake(
-                f"{got}, expected {expected:.6g} - {what}; compute log-softmax directly as "
-                "(x - max) - log(sum(exp(x - max))) along the last axis."
-            )
-        if np.abs(logits[np.isfinite(logits)]).max() >= 1000 and value < 0.5 * expected:
-            raise Mistake(
-                f"{got}, expected {expected:.6g}: the loss is capped - a small epsilon added "
-                "to the probabilities, or a clip, stops -log at about -log(epsilon); compute "
-                "log-softmax directly as (x - max) - log(sum(exp(x - max)))."
-            )
-        for wrong, why in _variants(logits, labels):
-            if np.isclose(value, wrong, rtol=1e-7):
-                raise Mistake(f"{got}, expected {expected:.6g}: {why}.")
+        _cross_entropy_mistake(logits, labels, value, got, warned)
+
+
+def _cross_entropy_mistake(logits, labels, value, got, warned) -> None:
+    """Raise the Mistake that explains ``value``, a wrong or warning loss on these inputs."""
+    expected = _ce(logits, labels)
+    _unstable_loss(logits, value, expected, got, warned)
+    for wrong, why in _variants(logits, labels):
+        if np.isclose(value, wrong, rtol=1e-7):
+            raise Mistake(f"{got}, expected {expected:.6g}: {why}.")
+    raise Mistake(
+        f"{got}, expected {expected:.6g}: the loss is the mean over samples of "
+        "-log softmax(logits)[label]."
+    )
+
+
+def _unstable_loss(logits, value, expected, got, warned) -> None:
+    """Raise the Mistake of a loss that overflowed, hit log 0 or 0 * -inf, or was capped."""
+    if np.isnan(value) and np.isneginf(logits).any():
         raise Mistake(
-            f"{got}, expected {expected:.6g}: the loss is the mean over samples of "
-            "-log softmax(logits)[label]."
+            f"{got}, expected {expected:.6g}: a -inf logit has log-probability -inf, and "
+            "0 * -inf (a one-hot zero times it) is nan - pick each row's true class, "
+            "log_p[np.arange(N), labels], instead of multiplying by one-hot rows."
+        )
+    if not np.isfinite(value) or warned:
+        if "overflow" in warned:
+            what = "exp of a large logit overflows"
+        elif np.isinf(value) or "log" in warned:
+            what = "log(softmax) rounds a tiny probability to 0 and log 0 = -inf"
+        else:
+            what = "a step of your function gives nan or warns"
+        raise Mistake(
+            f"{got}, expected {expected:.6g} - {what}; compute log-softmax directly as "
+            "(x - max) - log(sum(exp(x - max))) along the last axis."
+        )
+    if np.abs(logits[np.isfinite(logits)]).max() >= 1000 and value < 0.5 * expected:
+        raise Mistake(
+            f"{got}, expected {expected:.6g}: the loss is capped - a small epsilon added "
+            "to the probabilities, or a clip, stops -log at about -log(epsilon); compute "
+            "log-softmax directly as (x - max) - log(sum(exp(x - max)))."
         )
 
 
@@ -164,6 +175,8 @@ EXERCISES = [
         stub="untrained_loss = ...",
         answer_name="untrained_loss",
         hint="Equal logits give equal probabilities. How much does each of the 10 classes get?",
+        closer_hint="A sample's loss is -log of the probability its true class gets, with the "
+        "natural log. Here every sample gets the same loss: what is their mean?",
         explanation="softmax of equal logits is 1/10 for every class, so every sample's loss is "
         "-log(1/10) = ln 10, about 2.3026, and so is the mean: the first loss to expect.",
         passed="ln 10 = 2.3026: every class gets 1/10, and -log(1/10) = ln 10.",
@@ -175,8 +188,13 @@ EXERCISES = [
         notebook="02_cross_entropy",
         stub="def my_cross_entropy(logits, labels):\n    ...",
         answer_name="my_cross_entropy",
-        hint="log-softmax is (x - max) - log(sum(exp(x - max))) along axis=-1; pick each row's "
-        "true class with log_p[np.arange(N), labels], then take -mean.",
+        hint="The loss is the mean over the samples of -log softmax(logits)[label]. What goes "
+        "wrong if you take the softmax first and then its log, when one logit is 1000 below "
+        "the others?",
+        closer_hint="Work in log space: the log of a softmax is the shifted logits minus the "
+        "log of the sum of their exponentials, which never takes log 0. Then pick each "
+        "row's own label with two index arrays (one for the rows, one for the labels), "
+        "not a slice.",
         explanation="Working in log space keeps e^-2000 as -2000 instead of rounding it to 0; "
         "the mean makes the loss independent of the batch size.",
         passed="your loss is right on single samples, batches, huge logits and -inf logits.",

@@ -104,8 +104,10 @@ EXERCISES = [
         notebook="03_numerical_stability",
         stub="round_off = ...",
         answer_name="round_off",
-        hint="Near 1e9 floats are np.spacing(1e9) = 2**-23 apart; each addition rounds the sum "
-        "to the nearest one. How many gaps is 2e-7?",
+        hint="Floats near 1e9 are not 2e-7 apart: what is the gap between neighbouring floats "
+        "there? np.spacing tells you.",
+        closer_hint="Each addition lands the sum on the nearest float. Express 2e-7 in gaps of "
+        "np.spacing(1e9), round it to a whole number of gaps, and count the additions.",
         explanation="2e-7 is 1.68 gaps of 2**-23, so each of the 1000 additions moves the sum by "
         "exactly 2 gaps: 1000 * 2 * 2**-23 = 2.384185791015625e-04, not 2e-4.",
         passed="exactly 1000 * 2 * 2**-23: each addition rounds up to 2 gaps.",
@@ -117,8 +119,10 @@ EXERCISES = [
         notebook="03_numerical_stability",
         stub="def my_normalize(images):\n    ...",
         answer_name="my_normalize",
-        hint="uint8 cannot hold negative numbers: convert with .astype(np.float32) before "
-        "subtracting 128.",
+        hint="What is 0 - 128 in uint8, the images' dtype? Try np.uint8(0) - np.uint8(128).",
+        closer_hint="Change the dtype to a floating-point type before any arithmetic, then "
+        "centre on 128 and scale so the values lie in [-1, 1). Work on a new array: the one "
+        "you are given must not change.",
         explanation="In uint8, 0 - 128 wraps around to 128; converting first keeps -128.",
         passed="no wrap-around, floats out, input left untouched.",
         reference=normalize_pixels,

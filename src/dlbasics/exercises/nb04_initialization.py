@@ -90,6 +90,8 @@ EXERCISES = [
         stub="logit_std = ...",
         answer_name="logit_std",
         hint="Each logit is a sum of independent terms x_i W_ik; variances add.",
+        closer_hint="The variance of one term x_i W_ik is x_i^2 sigma^2. Add them over i: the "
+        "sum is an expression in ||x||, and the standard deviation is its square root.",
         explanation="Var(z_k) = sum_i x_i^2 sigma^2 = sigma^2 ||x||^2, so std = sigma ||x|| "
         "= 0.01 * 20 = 0.2: small logits, nearly uniform first predictions.",
         passed="sigma ||x|| = 0.01 * 20 = 0.2.",
@@ -101,8 +103,9 @@ EXERCISES = [
         notebook="04_initialization",
         stub="def my_sigma(X):\n    ...",
         answer_name="my_sigma",
-        hint="std(x W) = sigma ||x||: set it to 1 with a typical row size, e.g. the root mean "
-        "square of the row norms.",
+        hint="From the previous exercise, std(x W) = sigma ||x||. Which sigma makes that 1?",
+        closer_hint="The rows differ in size, so use a typical row norm: the root mean square "
+        "of ||x|| over the rows (each row's norm along axis=1, squared, averaged).",
         explanation="With sigma = 1 / rms ||x|| the logits have variance sigma^2 E||x||^2 = 1, "
         "whatever the scale of the features.",
         passed="with your sigma the logits come out with standard deviation about 1.",

@@ -199,8 +199,11 @@ EXERCISES = [
         notebook="05_training_the_classifier",
         stub="def my_gradients(W, b, X, y):\n    ...",
         answer_name="my_gradients",
-        hint="G = (softmax(X @ W + b) - one_hot(y)) / N; then dW = X.T @ G and db = G summed "
-        "over the samples.",
+        hint="Differentiate in two steps (the chain rule): the loss by the logits, as the "
+        "lesson derived, then the logits z = X W + b by W and by b.",
+        closer_hint="The derivative of the mean loss by the logits has one row per sample: "
+        "the softmax minus the one-hot labels, over N. For W, multiply it by what multiplies "
+        "W in z; b is shared by every sample, so add up its rows.",
         explanation="The derivative of the loss with respect to the logits is (S - L) / N; the "
         "chain rule through z = X W + b gives X.T @ G for W and the column sums for b.",
         passed="your dW and db match central differences of the loss, for small and huge logits.",
@@ -212,7 +215,11 @@ EXERCISES = [
         notebook="05_training_the_classifier",
         stub="def my_numerical_gradient(loss, w, h=1e-5):\n    ...",
         answer_name="my_numerical_gradient",
-        hint="Loop over np.ndindex(w.shape); nudge w[i] up and down, call loss, put w[i] back.",
+        hint="A derivative is a slope between two nearby points. Which two points around w "
+        "give an error of order h^2 rather than h?",
+        closer_hint="One entry at a time (np.ndindex visits every entry of any shape): move "
+        "it up by h and evaluate the loss, down by h and evaluate again, then put it back; "
+        "the slope is the difference over the distance between the two points.",
         explanation="Central differences are accurate to h^2 (forward ones only to h), which is "
         "what makes a gradient check with relative error near 1e-7 possible.",
         passed="central differences on vectors and matrices, accurate to h^2.",

@@ -21,17 +21,18 @@ from .initialization import (
     initial_predictions_figure,
     weights_initialization_figure,
 )
-from .numerics import descent_contours, descent_paths_figure, pixels_figure, spacing_figure
-from .softmax import SoftmaxBars, softmax_bars_at, softmax_bars_figure, softmax_graph
-from .training import (
-    TrainingCurves,
-    compare_runs_figure,
-    confusion_matrix_figure,
-    loss_curves_figure,
-    training_curves_at,
-    training_curves_figure,
-    weight_templates_figure,
+from .network import (
+    DecisionRegions,
+    accuracy_gap_figure,
+    activation_std_figure,
+    decision_regions_at,
+    decision_regions_figure,
 )
+from .numerics import descent_contours, descent_paths_figure, pixels_figure, spacing_figure
+from .runs import compare_runs_figure, loss_curves_figure
+from .softmax import SoftmaxBars, softmax_bars_at, softmax_bars_figure, softmax_graph
+from .trained_model import confusion_matrix_figure, weight_templates_figure
+from .training import TrainingCurves, training_curves_at, training_curves_figure
 
 __all__ = [
     "SoftmaxBars",
@@ -57,4 +58,9 @@ __all__ = [
     "training_curves_at",
     "training_curves_figure",
     "weight_templates_figure",
+    "DecisionRegions",
+    "accuracy_gap_figure",
+    "activation_std_figure",
+    "decision_regions_at",
+    "decision_regions_figure",
 ]

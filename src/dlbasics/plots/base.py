@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 
+import matplotlib.figure
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .._validation import check_real
 
@@ -52,8 +52,48 @@ def panel_values(values, name: str, what: str, maximum: int = 12) -> list:
     return values
 
 
+class Figure(matplotlib.figure.Figure):
+    """A matplotlib figure that carries a text alternative, ``alt``, into the notebook.
+
+    Shown as a cell's result, it is drawn exactly as Jupyter's inline backend draws
+    any figure, and its ``alt`` goes into the output's metadata
+    (``metadata["image/png"]["alt"]``), where screen readers, the book and
+    nbconvert's HTML find it. Every figure function of the course sets it with
+    :func:`describe`.
+    """
+
+    alt = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        formatter = shell.display_formatter.formatters["image/png"] if shell else None
+        try:  # the inline backend's own PNG printer (its size, dpi and bbox settings)
+            png = formatter.lookup_by_type(matplotlib.figure.Figure)(self)
+        except (AttributeError, KeyError):  # no kernel, or no inline backend: the usual repr
+            return None
+        metadata = {"image/png": {"alt": self.alt}} if self.alt else {}
+        return {"image/png": png, "text/plain": repr(self)}, metadata
+
+
+def describe(fig: Figure, alt: str) -> Figure:
+    """Set ``fig.alt``, the sentence a reader who cannot see the figure gets; return ``fig``.
+
+    >>> describe(figure_grid(2.0, 1.0)[0], "An empty test figure.").alt
+    'An empty test figure.'
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a non-empty sentence, got {alt!r}")
+    fig.alt = alt
+    return fig
+
+
 def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **subplot_kw):
     """Return ``(fig, axes)``: a pyplot-free figure on the Agg canvas, ``axes`` always 2-D.
+
+    The course's one figure factory: ``axes[row, col]`` the same way for one panel or
+    many (``fig, ((ax,),) = figure_grid(6.0, 3.0)`` unpacks a single one).
 
     ``subplot_kw`` goes to ``Figure.subplots`` (e.g. ``width_ratios``).
 
@@ -66,33 +106,10 @@ def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **s
     return fig, fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
 
 
-def new_figure(width: float = 6.0, height: float = 3.0, *, ncols: int = 1, nrows: int = 1):
-    """Return ``(fig, axes)``: ``axes`` is a single Axes for a 1x1 grid, else a flat array.
-
-    >>> fig, axes = new_figure(ncols=3)
-    >>> len(axes)
-    3
-    """
-    fig, axes = figure_grid(width, height, nrows, ncols)
-    axes = axes.ravel()
-    return fig, (axes[0] if axes.size == 1 else axes)
-
-
-def stacked_panels(n_panels: int, width: float, height: float, height_ratios):
-    """Return ``(fig, top_axes, bottom_axes)``: ``n_panels`` columns of two stacked axes.
-
-    >>> fig, top, bottom = stacked_panels(2, 6.0, 4.0, [3, 1])
-    >>> len(top), len(bottom)
-    (2, 2)
-    """
-    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=height_ratios)
-    return fig, list(axes[0]), list(axes[1])
-
-
 def render_png(fig: Figure) -> bytes:
     """Draw all of ``fig`` and encode it as PNG bytes.
 
-    >>> render_png(new_figure(2.0, 1.0)[0])[:8]
+    >>> render_png(figure_grid(2.0, 1.0)[0])[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     fig.canvas.draw()
@@ -106,7 +123,7 @@ def encode_png(fig: Figure) -> bytes:
     encoding speed matters more than the last few percent of size.
 
     >>> import io
-    >>> fig, ax = new_figure(2.0, 1.0)
+    >>> fig, ((ax,),) = figure_grid(2.0, 1.0)
     >>> fig.canvas.draw()
     >>> PIL.Image.open(io.BytesIO(encode_png(fig))).size
     (160, 80)
@@ -128,7 +145,7 @@ class Blitter:
     is drawn without them. Axes limits must stay fixed while blitting; call
     :meth:`invalidate` after changing anything else.
 
-    >>> fig, ax = new_figure(2.0, 1.0)
+    >>> fig, ((ax,),) = figure_grid(2.0, 1.0)
     >>> (line,) = ax.plot([0, 1], [0, 1])
     >>> blitter = Blitter(fig, [line])
     >>> first = blitter.render()

@@ -11,7 +11,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .._validation import as_float_array, check_positive_int, check_real
 from ..cross_entropy import cross_entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, new_figure, panel_values, stacked_panels
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
 
 LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREY = "#cfe2f3", "#fde0c5", "#e6e6e6"
 STAGE_X, STAGE_Y = (0.8, 2.9, 5.0, 7.1, 9.2), 2.0  # the five boxes of the pipeline, left to right
@@ -40,14 +40,21 @@ def pipeline_diagram(logits=(2.0, 1.0, 0.1), label: int = 0) -> Figure:
     """
     logits, label = _check_example(logits, label)
     probs = softmax(logits)
-    fig, ax = new_figure(10.0, 3.4)
+    fig, ((ax,),) = figure_grid(10.0, 3.4)
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 3.4)
     ax.set_axis_off()
     _draw_stages(ax)
     _write_example(ax, logits, probs, label)
     _draw_title(ax, "multinomial logistic classification")
-    return fig
+    listed = lambda values: ", ".join(f"{v:.2f}" for v in values)  # noqa: E731
+    return describe(
+        fig,
+        "Diagram of multinomial logistic classification, left to right: an input x, the "
+        f"linear model W x + b giving the logits ({listed(logits)}), softmax turning them "
+        f"into probabilities ({listed(probs)}), and the cross-entropy against the one-hot "
+        f"label of class {label}, a loss of {-np.log(probs[label]):.2f}.",
+    )
 
 
 def _check_example(logits, label) -> tuple[np.ndarray, int]:
@@ -174,6 +181,14 @@ class TrueClassLoss:
         self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
         if self.n_classes > self.MAX_CLASSES:
             raise ValueError(f"n_classes must be <= {self.MAX_CLASSES}, got {self.n_classes}")
+        self._draw_curve(ax)
+        self.bars = self.bar_texts = None
+        if bars_ax is not None:
+            self._draw_bars(bars_ax)
+        self.update(p)
+
+    def _draw_curve(self, ax) -> None:
+        """The curve -ln p, the uniform guess's ln K, and the marker and readout update moves."""
         k = self.n_classes
         grid = np.linspace(np.exp(-self.Y_MAX), 1.0, 400)
         ax.plot(grid, -np.log(grid), color=BLUE, lw=2, label=r"$D = -\ln p$")
@@ -184,7 +199,7 @@ class TrueClassLoss:
         ax.set_ylim(0, self.Y_MAX)
         ax.set_xlabel("p, the probability given to the true class")
         ax.set_ylabel("cross-entropy D(S, L)")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
         (self.guide,) = ax.plot([], [], color=ORANGE, lw=1, ls=":")
         (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8)
         self.readout = ax.text(
@@ -198,30 +213,31 @@ class TrueClassLoss:
             color=ORANGE,
         )
         self.animated = [self.guide, self.marker, self.readout]
-        self.bars = self.bar_texts = None
-        if bars_ax is not None:
-            xs = np.arange(k)
-            bars_ax.bar(
-                xs,
-                np.r_[1.0, np.zeros(k - 1)],
-                width=0.8,
-                facecolor="none",
-                edgecolor="black",
-                lw=1.5,
-                ls="--",
-                label="one-hot label L",
-            )
-            self.bars = bars_ax.bar(
-                xs, np.zeros(k), width=0.6, color=ORANGE, alpha=0.85, label="prediction S"
-            )
-            self.bar_texts = [bars_ax.text(i, 0, "", ha="center", va="bottom") for i in xs]
-            bars_ax.set_xticks(xs, ["class 0 (true)", *(f"class {i}" for i in range(1, k))])
-            bars_ax.set_xlim(-0.6, k - 0.4)
-            bars_ax.set_ylim(0, 1.3)
-            bars_ax.set_ylabel("probability")
-            bars_ax.legend(loc="upper right", fontsize="small")
-            self.animated += [*self.bars, *self.bar_texts]
-        self.update(p)
+
+    def _draw_bars(self, bars_ax) -> None:
+        """The one-hot label as an outline, the predicted distribution as bars inside it."""
+        k = self.n_classes
+        xs = np.arange(k)
+        bars_ax.bar(
+            xs,
+            np.r_[1.0, np.zeros(k - 1)],
+            width=0.8,
+            facecolor="none",
+            edgecolor="black",
+            lw=1.5,
+            ls="--",
+            label="one-hot label L",
+        )
+        self.bars = bars_ax.bar(
+            xs, np.zeros(k), width=0.6, color=ORANGE, alpha=0.85, label="prediction S"
+        )
+        self.bar_texts = [bars_ax.text(i, 0, "", ha="center", va="bottom") for i in xs]
+        bars_ax.set_xticks(xs, ["class 0 (true)", *(f"class {i}" for i in range(1, k))])
+        bars_ax.set_xlim(-0.6, k - 0.4)
+        bars_ax.set_ylim(0, 1.3)
+        bars_ax.set_ylabel("probability")
+        bars_ax.legend(loc="upper right")
+        self.animated += [*self.bars, *self.bar_texts]
 
     def update(self, p: float) -> float:
         p = _check_p(p)
@@ -252,7 +268,8 @@ def true_class_loss_figure(n_panels: int = 1, width: float = 5.0, height: float 
     >>> len(fig.axes)
     6
     """
-    return stacked_panels(n_panels, width, height, [2, 3])
+    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=[2, 3])
+    return fig, list(axes[0]), list(axes[1])
 
 
 def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:
@@ -269,4 +286,11 @@ def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:
     fig, bar_axes, curve_axes = true_class_loss_figure(len(ps), 3.8 * len(ps), 5.0)
     for bax, cax, p in zip(bar_axes, curve_axes, ps, strict=True):
         TrueClassLoss(cax, p, n_classes, bars_ax=bax)
-    return fig
+    losses = ", ".join(f"p = {p:g}: D = {-np.log(p):.2f}" for p in ps)
+    return describe(
+        fig,
+        f"One panel per probability of the true class out of {n_classes} classes, each with "
+        "the predicted distribution beside the one-hot label above, and the curve "
+        f"D = -ln p with that point marked below ({losses}): the loss grows without bound "
+        "as p goes to 0.",
+    )

@@ -23,7 +23,7 @@ from ..sigma_experiment import (
     unit_logits,
 )
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, figure_grid
+from .base import BLUE, GREY, ORANGE, describe, figure_grid
 
 N_CLASSES = len(LETTERS)
 LN_K = float(np.log(N_CLASSES))
@@ -160,7 +160,7 @@ class InitialPredictions:
         ax.set_ylabel("cross-entropy")
         # Upper left is empty until sigma ~ 0.05 (the curves rise on the right); kept narrow
         # so that in initial_predictions_at it ends before the marker line at sigma = 0.1.
-        ax.legend(loc="upper left", fontsize="x-small", handlelength=1.5, borderaxespad=0.3)
+        ax.legend(loc="upper left", handlelength=1.5, borderaxespad=0.3)
 
     def _draw_entropy_curve(self) -> None:
         ax = self.ax_entropy
@@ -170,7 +170,7 @@ class InitialPredictions:
         ax.set_ylim(0, 1.1 * LN_K)
         ax.set_xlabel("σ (std of the initial weights)")
         ax.set_ylabel("mean entropy (nats)")
-        ax.legend(loc="lower left", fontsize="small")
+        ax.legend(loc="lower left")
 
     def _draw_markers(self) -> None:
         """The current sigma's markers, and one status text for its three numbers."""
@@ -262,7 +262,33 @@ def initial_predictions_at(
         InitialPredictions(*row, images, labels, sigma, seed=seed, center=center)
         for row, sigma in zip(axes, sigmas, strict=True)
     ]
-    return fig
+    rows = "; ".join(
+        f"sigma {p.sigma:g}: loss {p.loss:.2f}, mean entropy {p.mean_entropy:.2f}"
+        for p in fig.plots
+    )
+    return describe(
+        fig,
+        f"One row per sigma, each with a heat map of the untrained classifier's probabilities "
+        f"for {len(images)} letter images (one row per image, one column per letter, the true "
+        f"letter outlined) beside the initial loss and entropy plotted against sigma ({rows}).",
+    )
+
+
+def _draw_weights(ax, weights, sigma: float, gaussian_pdf) -> None:
+    """A histogram of the drawn weights under the Gaussian they were drawn from."""
+    # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
+    # The tick labels carry the scale; the shape is the same Gaussian.
+    x_max = 3.5 * sigma
+    grid = np.linspace(-x_max, x_max, 401)
+    bins = np.linspace(-x_max, x_max, 41)
+    ax.hist(weights, bins=bins, density=True, color=BLUE, alpha=0.4, label="drawn weights")
+    pdf = gaussian_pdf(grid, scale=sigma)
+    ax.plot(grid, pdf, color="black", lw=1.5, label=f"N(0, {sigma:g}²)")
+    ax.set_xlim(-x_max, x_max)
+    ax.set_ylim(0, 1.6 * pdf.max())  # headroom: the legend sits above the bell
+    ax.set_yticks([])
+    ax.set_xlabel("weight value (own scale)")
+    ax.legend(loc="upper left", ncols=2, frameon=False)
 
 
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:
@@ -301,29 +327,7 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     axes[1, 0].axis("off")
     for col, sigma in enumerate(sigmas, start=1):
         top, bottom = axes[0, col], axes[1, col]
-        # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
-        # The tick labels carry the scale; the shape is the same Gaussian.
-        x_max = 3.5 * sigma
-        grid = np.linspace(-x_max, x_max, 401)
-        weights = (sigma * W1).ravel()
-        top.hist(
-            weights,
-            bins=np.linspace(-x_max, x_max, 41),
-            density=True,
-            color=BLUE,
-            alpha=0.4,
-            label="drawn weights",
-        )
-        top.plot(
-            grid, norm.pdf(grid, scale=sigma), color="black", lw=1.5, label=f"N(0, {sigma:g}²)"
-        )
-        top.set_xlim(-x_max, x_max)
-        top.set_ylim(
-            0, 1.6 * norm.pdf(0.0, scale=sigma)
-        )  # headroom: the legend sits above the bell
-        top.set_yticks([])
-        top.set_xlabel("weight value (own scale)")
-        top.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
+        _draw_weights(top, (sigma * W1).ravel(), sigma, norm.pdf)
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
         )
@@ -335,4 +339,12 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
         bottom.set_yticks([0, 0.1, 0.5, 1], ["0", "1/10", "0.5", "1"])
         bottom.set_ylabel("S(x W)")
         bottom.set_title(f"softmax output, entropy {float(entropy(p)):.2f} nats", fontsize="medium")
-    return fig
+    entropies = ", ".join(
+        f"sigma {s:g}: {float(entropy(softmax(s * z1))):.2f} nats" for s in sigmas
+    )
+    return describe(
+        fig,
+        "A letter image beside one column per sigma: on top, a histogram of the drawn "
+        "weights under the Gaussian N(0, sigma squared) they come from; below, bar charts of "
+        f"the softmax output over the letters A to J for that image (entropy {entropies}).",
+    )

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
-from .base import BLUE, GREY, ORANGE, new_figure, panel_values
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
 
 
 def spacing_figure(step: float = 1e-6) -> Figure:
@@ -27,7 +27,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     """
     step = check_real(step, "step", positive=True)
     x = np.geomspace(1e-3, 1e13, 400)
-    fig, ax = new_figure(6.0, 3.8)
+    fig, ((ax,),) = figure_grid(6.0, 3.8)
     ax.loglog(x, np.spacing(x), color=BLUE, lw=2, label="float64")
     float32_gap = np.spacing(x.astype(np.float32)).astype(float)
     ax.loglog(x, float32_gap, color=ORANGE, lw=2, ls="--", label="float32")
@@ -52,8 +52,14 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     ax.set_xlabel("magnitude of the running total")
     ax.set_ylabel("gap to the next float")
     ax.set_title("Floats get sparser as they grow: float64 and float32")
-    ax.legend(loc="upper left", fontsize="small")
-    return fig
+    ax.legend(loc="upper left")
+    return describe(
+        fig,
+        "Log-log plot of the gap between a float and the next one against its magnitude, "
+        "for float64 (solid) and float32 (dashed): the gap grows in proportion to the "
+        f"magnitude, and a horizontal line marks the step {step:g}; float64 at 1e9 has the "
+        "same gap, 2**-23, as float32 at 1.",
+    )
 
 
 def _contour_levels(problem: LeastSquares, start_excess: float, losses, n: int = 14):
@@ -75,10 +81,10 @@ def descent_contours(
     Examples
     --------
     >>> from dlbasics.descent import LeastSquares, gradient_descent
-    >>> from dlbasics.plots.base import new_figure
+    >>> from dlbasics.plots.base import figure_grid
     >>> problem = LeastSquares([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0])
     >>> path = gradient_descent(problem.gradient, [0.0, 0.0], learning_rate=0.3, steps=5)
-    >>> fig, ax = new_figure()
+    >>> fig, ((ax,),) = figure_grid(6.0, 3.0)
     >>> descent_contours(ax, problem, path, "a round bowl")
     >>> ax.get_xlabel()
     '$w_1$'
@@ -124,7 +130,7 @@ def descent_contours(
         f"loss after {steps} steps {final:.3f} (min {problem.loss_star:.3f})",
         fontsize=10,
     )
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="lower left")
 
 
 def descent_paths_figure(panels) -> Figure:
@@ -149,10 +155,19 @@ def descent_paths_figure(panels) -> Figure:
             "panels must be a non-empty list of (problem, path, title) or "
             f"(problem, path, title, axis_names) tuples, got {panels!r:.200}"
         )
-    fig, axes = new_figure(5.0 * len(panels), 5.2, ncols=len(panels))
-    for ax, panel in zip(np.atleast_1d(axes), panels, strict=True):
+    fig, axes = figure_grid(5.0 * len(panels), 5.2, 1, len(panels))
+    for ax, panel in zip(axes[0], panels, strict=True):
         descent_contours(ax, *panel)
-    return fig
+    described = "; ".join(
+        f"{title}: condition number {problem.condition_number:.3g}, {len(path) - 1} steps"
+        for problem, path, title, *_ in panels
+    )
+    return describe(
+        fig,
+        "Contour plots of least-squares loss bowls with a gradient-descent path drawn on "
+        f"each, one panel per problem ({described}); the larger the condition number, the "
+        "more elongated the bowl.",
+    )
 
 
 def pixels_figure(image) -> Figure:
@@ -172,7 +187,7 @@ def pixels_figure(image) -> Figure:
         raise ValueError(f"image must be a 2-D uint8 array, got {image.ndim}-D {image.dtype}")
     wrapped = image - np.uint8(128)  # uint8 arithmetic: wraps around modulo 256
     normalized = normalize_pixels(image)
-    fig, axes = new_figure(13.0, 3.3, ncols=4)
+    fig, (axes,) = figure_grid(13.0, 3.3, 1, 4)
     shown = [
         (image, "image (uint8, 0..255)", 0, 255),
         (wrapped, "image - 128 in uint8: wrapped!", 0, 255),
@@ -193,5 +208,12 @@ def pixels_figure(image) -> Figure:
     ax.set_ylabel("value")
     ax.set_title("middle row", fontsize=10)
     ax.set_ylim(-140, 400)
-    ax.legend(loc="upper center", fontsize="small")
-    return fig
+    ax.legend(loc="upper center")
+    return describe(
+        fig,
+        "Four panels: a greyscale image; the same image minus 128 computed in uint8, where "
+        "values below 128 wrap around to 128 and above, so the dark background turns grey "
+        "and the bright strokes dark; normalize_pixels's (C - 128) / 128 in [-1, 1], which "
+        "looks like the original; and the middle row's values, where the uint8 version is "
+        "256 above the intended C - 128 wherever the pixel is below 128.",
+    )

@@ -9,7 +9,15 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from .._validation import as_float_array, check_real
 from ..cross_entropy import entropy
 from ..softmax import softmax
-from .base import BLUE, GREY, ORANGE, check_finite, new_figure, panel_values, stacked_panels
+from .base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    check_finite,
+    describe,
+    figure_grid,
+    panel_values,
+)
 
 GREEN = "#2ca02c"
 
@@ -81,7 +89,7 @@ class SoftmaxBars:
         ax.set_xlim(-0.6, k - 0.4)
         ax.set_ylim(0, 1.15)
         ax.set_ylabel("probability")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
         # Lifted 2 points off the bar, on white: readable where it crosses the uniform line.
         lifted = ax.transData + ScaledTranslation(0, 2 / 72, ax.figure.dpi_scale_trans)
         backing = {"fc": "white", "ec": "none", "pad": 1}
@@ -170,7 +178,8 @@ def softmax_bars_figure(n_panels: int = 1, width: float = 5.0, height: float = 3
     >>> len(bar_axes), len(entropy_axes)
     (2, 2)
     """
-    return stacked_panels(n_panels, width, height, [5, 1])
+    fig, axes = figure_grid(width, height, 2, n_panels, height_ratios=[5, 1])
+    return fig, list(axes[0]), list(axes[1])
 
 
 def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
@@ -188,7 +197,33 @@ def softmax_bars_at(scales=(0.1, 1.0, 10.0), scores=(3.0, 1.0, 0.2)) -> Figure:
     fig, bar_axes, entropy_axes = softmax_bars_figure(len(scales), 3.6 * len(scales), 3.6)
     for ax, eax, scale in zip(bar_axes, entropy_axes, scales, strict=True):
         SoftmaxBars(ax, scores, scale, entropy_ax=eax)
-    return fig
+    scores = as_float_array(scores, "scores")
+    shown = "; ".join(
+        f"times {s:g}: " + ", ".join(f"{p:.2f}" for p in softmax(scores * s)) for s in scales
+    )
+    return describe(
+        fig,
+        f"Bar charts of the softmax probabilities of the logits {_listed(scores)} multiplied "
+        f"by each of {_listed(scales)}, one panel per factor with an entropy gauge below "
+        f"({shown}): the larger the factor, the more the largest logit's bar dominates.",
+    )
+
+
+def _graph_alt(x, others, marked) -> str:
+    """The softmax graph in words: what is drawn, and the probabilities at the mark."""
+    text = (
+        f"Line plot of the softmax probabilities of the scores [x, {_listed(others)}] as x "
+        f"goes from {x[0]:g} to {x[-1]:g}: class 0's probability rises from near 0 towards 1, "
+        "the others fall, and a dotted line shows that they always sum to 1"
+    )
+    if marked is None:
+        return text + "."
+    mark, p = marked
+    return text + f"; at x = {mark:g} the probabilities are {_listed(np.round(p, 3))}."
+
+
+def _listed(values) -> str:
+    return ", ".join(f"{v:g}" for v in values)
 
 
 def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure:
@@ -222,7 +257,7 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
         mark = check_finite(mark, "mark")
     scores = np.vstack([x, *(np.full_like(x, s) for s in others)])  # columns are samples
     probs = softmax(scores, axis=0)
-    fig, ax = new_figure(6.0, 3.6)
+    fig, ((ax,),) = figure_grid(6.0, 3.6)
     colors = [BLUE, ORANGE, GREEN, GREY]
     styles = ["-", "--", "-.", (0, (5, 1, 1, 1, 1, 1))]  # told apart without colour too
     names = ["x", *(f"{s:g}" for s in others)]
@@ -251,6 +286,7 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     ax.set_ylim(-0.02, 1.08)
     ax.set_xlabel("x, the score of class 0")
     ax.set_ylabel("probability")
+    describe(fig, _graph_alt(x, others, None if mark is None else (mark, p)))
     ax.set_title(f"softmax([x, {', '.join(names[1:])}])")
-    ax.legend(loc="center right", fontsize="small")
+    ax.legend(loc="center right")
     return fig

@@ -1,7 +1,8 @@
 """Plots for notebook 05: training the logistic classifier.
 
-Loss curves (live while training, and static), full-batch against mini-batch
-gradient descent, the confusion matrix and the learned weight templates.
+The training view: loss and accuracy curves, live while training and as a static
+twin. Comparing finished runs is in :mod:`.runs`, what the trained model learned
+in :mod:`.trained_model`.
 A training ``history`` is the dict of lists that
 :class:`dlbasics.classifier.LogisticClassifier` fills: ``epoch``,
 ``train_loss``, ``train_accuracy``, ``valid_loss``, ``valid_accuracy``.
@@ -14,12 +15,10 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from .._validation import as_float_array, check_positive_int
-from ..classifier import HISTORY_KEYS, confusion_counts
-from ..letters import LETTERS
-from .base import BLUE, GREY, ORANGE, figure_grid
+from ..training import HISTORY_KEYS
+from .base import BLUE, GREY, ORANGE, describe, figure_grid
 
 LN_10 = float(np.log(10))
 
@@ -126,7 +125,7 @@ class TrainingCurves:
         (self.train_acc,) = ax_accuracy.plot([], [], **train)
         (self.valid_acc,) = ax_accuracy.plot([], [], **valid)
         if legend:  # outside, right of the accuracy axes: no curve goes there
-            ax_accuracy.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+            ax_accuracy.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
         lines = [self.train_loss, self.valid_loss, self.train_acc, self.valid_acc]
         self.animated = [*lines, ax_loss.title, ax_accuracy.title]
         self.update(history or {"epoch": [], "train_loss": []})
@@ -223,215 +222,18 @@ def training_curves_at(history, after=None) -> Figure:
         TrainingCurves(
             axes[0, col], axes[1, col], total, _prefix(h, e), max_loss=top, legend=legend
         )
-    return fig
+    return describe(fig, _curves_alt(h, after))
 
 
-# Each run its own marker and line style, so the runs stay apart without colour.
-RUN_STYLES = [
-    {"color": BLUE, "marker": "o", "ls": "-"},
-    {"color": ORANGE, "marker": "s", "ls": "--"},
-    {"color": "#2ca02c", "marker": "^", "ls": "-."},
-    {"color": "#d62728", "marker": "D", "ls": ":"},
-    {"color": "#9467bd", "marker": "v", "ls": (0, (5, 1, 1, 1))},
-]
-
-
-def _check_runs(runs, name: str, what: str) -> None:
-    if not isinstance(runs, Mapping):
-        raise TypeError(f"{name} must be a dict {{label: {what}}}, got {type(runs).__name__}")
-    if not runs:
-        raise ValueError(f"{name} is empty: give at least one run {{label: {what}}}")
-
-
-def _check_losses(losses, name: str) -> np.ndarray:
-    losses = as_float_array(losses, name, allow_empty=True)
-    if losses.ndim != 1 or losses.size < 2:
-        raise ValueError(
-            f"{name} must be a 1-D list: the initial loss, then the loss after each epoch "
-            f"(at least 2 values), got shape {losses.shape}"
-        )
-    if not np.all(np.isfinite(losses)):
-        raise ValueError(f"{name} must be finite, got {losses}")
-    return losses
-
-
-def compare_runs_figure(runs) -> Figure:
-    """Training loss of several runs against epochs (the same work) and against weight updates.
-
-    Parameters
-    ----------
-    runs : dict
-        ``{label: (losses, steps_per_epoch)}``. ``losses[0]`` is the loss of
-        the initial weights on the whole training set, ``losses[e]`` the loss
-        on the whole training set after epoch ``e`` (e.g. ``model.loss(X, y)``
-        in a ``fit`` callback), so every point is measured the same way.
-        ``steps_per_epoch`` is the number of weight updates per epoch: 1 for
-        full-batch gradient descent, ``ceil(n_samples / batch_size)`` for
-        mini-batches.
-
-    Left: loss against epochs; an epoch shows every training example once,
-    the same work for every run. Right: the same points against the number
-    of weight updates (symlog axis: linear up to 1, logarithmic above), so
-    epoch 0 stands at 0 updates. Runs differ in marker and line style.
-
-    Examples
-    --------
-    >>> fig = compare_runs_figure({"full batch": ([2.3, 1.9, 1.6], 1), "SGD": ([2.3, 0.7], 40)})
-    >>> fig.axes[1].lines[1].get_xdata().tolist()  # SGD: 0 updates, then 40 per epoch
-    [0, 40]
-    """
-    _check_runs(runs, "runs", "(losses, steps_per_epoch)")
-    fig, axes = figure_grid(10.0, 4.0, 1, 2)
-    ax_epoch, ax_steps = axes[0]
-    for i, (label, run) in enumerate(runs.items()):
-        if not (isinstance(run, tuple) and len(run) == 2):
-            raise TypeError(
-                f"runs[{label!r}] must be a tuple (losses, steps_per_epoch), got {run!r}"
-            )
-        losses = _check_losses(run[0], f"runs[{label!r}] losses")
-        steps = check_positive_int(run[1], f"runs[{label!r}] steps_per_epoch")
-        epochs = np.arange(len(losses))
-        style = RUN_STYLES[i % len(RUN_STYLES)] | {"ms": 4}
-        ax_epoch.plot(epochs, losses, **style, label=label)
-        per_epoch = f"{steps} update{'s' if steps > 1 else ''} per epoch"
-        ax_steps.plot(epochs * steps, losses, **style, label=f"{label}: {per_epoch}")
-    for ax in (ax_epoch, ax_steps):
-        ax.axhline(LN_10, color=GREY, ls=":", lw=1, label="ln 10")
-        ax.set_ylabel("training loss")
-        ax.set_ylim(bottom=0)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
-    ax_epoch.set_xlabel("epoch (0: the initial weights)")
-    ax_epoch.xaxis.get_major_locator().set_params(integer=True)
-    ax_epoch.set_title("per epoch (the same work)")
-    ax_steps.set_xscale("symlog", linthresh=1)
-    ax_steps.xaxis.set_major_formatter("{x:,.0f}")  # updates are counts: 1, 10, 100, not 10^0
-    ax_steps.set_xlim(0, 1.5 * max(ax_steps.dataLim.x1, 1))  # room for the last marker
-    ax_steps.set_xlabel("weight updates (gradient steps)")
-    ax_steps.set_title("per weight update")
-    return fig
-
-
-def loss_curves_figure(histories, *, log_scale: bool = True) -> Figure:
-    """Training (solid, filled markers) and validation (dashed, open markers) loss of several runs.
-
-    ``histories`` is ``{label: history}``, each a ``LogisticClassifier.history``;
-    each run has its own marker, and the legend sits below the plot. What is
-    plotted is the history as recorded: ``train_loss`` at epoch ``e`` is the
-    average over epoch ``e``'s batches as they were trained on (see ``fit``),
-    ``valid_loss`` the exact loss at the end of the epoch.
-
-    Examples
-    --------
-    >>> h = {"epoch": [1, 2], "train_loss": [1.5, 1.0], "valid_loss": [1.4, 1.1]}
-    >>> len(loss_curves_figure({"lr 0.1": h}).axes[0].lines)  # train, valid, ln 10
-    3
-    """
-    _check_runs(histories, "histories", "history")
-    fig, axes = figure_grid(6.5, 4.2)
-    ax = axes[0, 0]
-    for i, (label, history) in enumerate(histories.items()):
-        h = _check_history(history, f"histories[{label!r}]")
-        style = RUN_STYLES[i % len(RUN_STYLES)] | {"ms": 4}
-        ax.plot(h["epoch"], h["train_loss"], **style | {"ls": "-"}, label=f"{label}: train")
-        if h["valid_loss"].size:
-            valid = style | {"ls": "--", "mfc": "white"}
-            ax.plot(h["epoch"], h["valid_loss"], **valid, label=f"{label}: valid")
-    ax.axhline(LN_10, color=GREY, ls=":", lw=1, label="ln 10")
-    if log_scale:
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter("{x:.3g}")  # 0.6, 2, 4 rather than 6 x 10^-1
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda x, _: _minor_log_label(ax, x)))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy loss")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize="small", ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
-    return fig
-
-
-def _minor_log_label(ax, x: float) -> str:
-    """Label every minor tick of a log axis spanning one decade, only 2s and 5s of a wider one."""
-    low, high = ax.get_ylim()
-    mantissa = round(x / 10 ** np.floor(np.log10(x) + 1e-9))
-    return f"{x:.3g}" if high / low <= 10 or mantissa in (2, 5) else ""
-
-
-def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
-    """The confusion matrix as a labelled heat map with the counts written in.
-
-    Rows are the true letters, columns the predicted ones; the diagonal holds
-    the correct predictions. ``fig.counts`` keeps the matrix.
-    """
-    names = list(class_names)
-    counts = confusion_counts(y_true, y_pred, n_classes=len(names))
-    fig, axes = figure_grid(5.6, 4.8)
-    ax = axes[0, 0]
-    # A log-ish colour scale would hide the diagonal's size; instead show each row
-    # as fractions of that letter, so every row is on the same scale.
-    row_frac = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    image = ax.imshow(row_frac, cmap="Blues", vmin=0, vmax=1)
-    for i in range(len(names)):
-        for j in range(len(names)):
-            if counts[i, j]:
-                ax.text(
-                    j,
-                    i,
-                    str(counts[i, j]),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if row_frac[i, j] > 0.5 else "black",
-                )
-    ax.set_xticks(range(len(names)), names)
-    ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("predicted letter")
-    ax.set_ylabel("true letter")
-    accuracy = np.trace(counts) / counts.sum()
-    ax.set_title(f"{counts.sum()} images, accuracy {accuracy:.3f}")
-    fig.colorbar(image, ax=ax, label="fraction of the true letter", shrink=0.85)
-    fig.counts = counts
-    return fig
-
-
-def weight_templates_figure(W, *, image_shape=(28, 28), class_names=LETTERS) -> Figure:
-    """Each class's column of ``W`` as an image: what the classifier looks for.
-
-    A logit is ``x @ W[:, k]``, a pixel-by-pixel match of the image with column
-    ``k``: red pixels vote for the letter where the image is bright, blue ones
-    against. The colour scale is symmetric about 0 (a diverging colormap). In
-    greyscale red and blue look alike, so outlines carry the sign too: solid
-    around weights above ``+limit / 3``, dashed around those below ``-limit / 3``
-    (``limit`` the largest ``|weight|``), marked on the colorbar as well.
-    """
-    W = as_float_array(W, "W")
-    names = list(class_names)
-    size = int(np.prod(image_shape))
-    if W.ndim != 2 or W.shape != (size, len(names)):
-        raise ValueError(
-            f"W must have shape ({size}, {len(names)}) for {image_shape} images and "
-            f"{len(names)} classes, got {W.shape}"
-        )
-    limit = float(np.abs(W).max()) or 1.0
-    ncols = min(5, len(names))
-    nrows = -(-len(names) // ncols)
-    fig, axes = figure_grid(1.7 * ncols + 0.8, 1.8 * nrows + 0.2, nrows, ncols)
-    for k, ax in enumerate(axes.ravel()):
-        ax.set_axis_off()
-        if k >= len(names):
-            continue
-        template = W[:, k].reshape(image_shape)
-        image = ax.imshow(template, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        for level, ls in ((-limit / 3, "--"), (limit / 3, "-")):  # the sign without colour
-            if (template < level).any() if level < 0 else (template > level).any():
-                ax.contour(template, levels=[level], colors="k", linewidths=0.6, linestyles=ls)
-        ax.set_title(names[k])
-    bar = fig.colorbar(
-        image,
-        ax=axes.ravel().tolist(),
-        label="weight: + votes for the letter, \u2212 against\n(outlined: solid +, dashed \u2212)",
-        shrink=0.8,
+def _curves_alt(h: dict, after) -> str:
+    """What the static training view shows, with the numbers at its last epoch."""
+    last = after[-1]
+    shown = f"after {last} epochs the training loss is {h['train_loss'][last - 1]:.3f}"
+    shown = shown if last else ""
+    if last and h["valid_accuracy"].size:
+        shown += f" and the validation accuracy {h['valid_accuracy'][last - 1]:.3f}"
+    return (
+        "The training view after epochs " + ", ".join(str(e) for e in after) + ", one column "
+        "each: on top the training and validation loss per epoch with ln 10 marked, below the "
+        "training and validation accuracy" + (f"; {shown}." if shown else ".")
     )
-    for level, ls in ((-limit / 3, "--"), (limit / 3, "-")):
-        bar.ax.axhline(level, color="k", lw=0.8, ls=ls)
-    return fig

@@ -1,0 +1,167 @@
+"""Notebook 06's plots: decision regions in 2-D, activations through depth, the train/test gap.
+
+The models and the numbers come from :mod:`dlbasics.network` and the
+classifiers; these functions only draw them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
+
+# Half-tone versions of the two classes' colours, for the regions behind the points.
+_REGIONS = ListedColormap(["#aec7e8", "#ffbb78"])
+_GRID_POINTS = 150
+_EXTENT = 2.6  # the rings reach radius about 2.3
+
+
+def _grid():
+    ticks = np.linspace(-_EXTENT, _EXTENT, _GRID_POINTS)
+    gx, gy = np.meshgrid(ticks, ticks)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _scatter(ax, X, y) -> list:
+    points = [
+        ax.scatter(*X[y == k].T, s=6, color=colour, linewidths=0)
+        for k, colour in enumerate((BLUE, ORANGE))
+    ]
+    ax.set(xticks=[], yticks=[], aspect="equal", xlim=(-_EXTENT, _EXTENT), ylim=(-_EXTENT, _EXTENT))
+    return points
+
+
+class DecisionRegions:
+    """The class a model predicts at every point of the plane, with the data on top.
+
+    ``models(value)`` returns the fitted model to show for ``value`` (e.g. a
+    number of hidden units); ``update(value)`` redraws the regions and the
+    title, which gives the model's accuracy on ``(X_test, y_test)``. With
+    ``units_ax``, that axes shows each hidden unit's line ``x W1[:, j] + b1[j] = 0``
+    (the unit is off on one side, a ramp on the other), up to ``max_units`` of them.
+    """
+
+    def __init__(self, ax, X, y, X_test, y_test, models, value, *, label="{} hidden units",
+                 units_ax=None, max_units=64):  # fmt: skip
+        self.ax, self.models, self.label = ax, models, label
+        self.X_test, self.y_test = X_test, y_test
+        self._grid = _grid()
+        self.unit_lines = []
+        if units_ax is not None:
+            _scatter(units_ax, X, y)
+            units_ax.set_title("each hidden unit's line, where relu switches on")
+            self.unit_lines = [units_ax.plot([], [], color=GREY, lw=1)[0] for _ in range(max_units)]
+        self.image = ax.imshow(
+            np.zeros((_GRID_POINTS, _GRID_POINTS)),
+            origin="lower",
+            extent=(-_EXTENT, _EXTENT, -_EXTENT, _EXTENT),
+            cmap=_REGIONS,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+        )
+        # The points are redrawn with the regions that change under them, to stay on top.
+        points = _scatter(ax, X, y)
+        self.title = ax.set_title("")
+        self.animated = [self.image, *points, self.title, *self.unit_lines]
+        self.update(value)
+
+    def update(self, value) -> None:
+        model = self.models(value)
+        regions = model.predict(self._grid).reshape(_GRID_POINTS, _GRID_POINTS)
+        self.image.set_data(regions)
+        self.accuracy = model.score(self.X_test, self.y_test)
+        self.value = value
+        self.title.set_text(f"{self.label.format(value)}: test accuracy {self.accuracy:.0%}")
+        W1, b1 = getattr(model, "W1", None), getattr(model, "b1", None)
+        for j, line in enumerate(self.unit_lines):
+            if W1 is None or j >= W1.shape[1] or not np.any(W1[:, j]):
+                line.set_data([], [])
+                continue
+            w = W1[:, j]
+            foot = -b1[j] * w / np.dot(w, w)  # the line's point nearest the origin
+            along = np.array([-w[1], w[0]]) / np.linalg.norm(w) * 2 * _EXTENT
+            line.set_data([foot[0] - along[0], foot[0] + along[0]],
+                          [foot[1] - along[1], foot[1] + along[1]])  # fmt: skip
+
+
+def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=8.6, height=4.4):
+    """The hidden-units slider's figure: regions, and the units' lines beside; ``(fig, plot)``."""
+    fig, axes = figure_grid(width, height, 1, 2)
+    plot = DecisionRegions(*axes[0, :1], X, y, X_test, y_test, models, value,
+                           units_ax=axes[0, 1])  # fmt: skip
+    return fig, plot
+
+
+def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) -> Figure:
+    """Static twin of the slider: :class:`DecisionRegions` at a few values, side by side.
+
+    ``labels`` (one format string per value, default "{} hidden units") names
+    the panels; ``fig.plots`` keeps them, so their accuracies can be printed.
+    """
+    values = panel_values(values, "values", "values")
+    labels = ["{} hidden units"] * len(values) if labels is None else list(labels)
+    fig, axes = figure_grid(3.0 * len(values), 3.3, 1, len(values))
+    fig.plots = [
+        DecisionRegions(ax, X, y, X_test, y_test, models, value, label=label)
+        for ax, value, label in zip(axes[0], values, labels, strict=True)
+    ]
+    shown = "; ".join(
+        f"{label.format(value)}: test accuracy {plot.accuracy:.3f}"
+        for plot, value, label in zip(fig.plots, values, labels, strict=True)
+    )
+    return describe(
+        fig,
+        "One panel per model: the plane shaded by the class each model predicts, with the "
+        f"two classes' points drawn on top ({shown}).",
+    )
+
+
+def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
+    """The std of the activations after each layer, one line per initialization, log scale.
+
+    ``stds`` maps a legend label to the per-layer stds (from
+    :func:`dlbasics.network.activation_stds`).
+    """
+    fig, axes = figure_grid(width, height)
+    ax = axes[0, 0]
+    styles = [(BLUE, "o-"), (ORANGE, "s--"), (GREY, "^-.")]  # told apart without colour too
+    if not 1 <= len(stds) <= len(styles):
+        raise ValueError(f"stds must hold 1 to {len(styles)} lines, got {len(stds)}")
+    for (label, values), (colour, style) in zip(stds.items(), styles, strict=False):
+        layers = np.arange(1, len(values) + 1)
+        ax.semilogy(layers, values, style, color=colour, label=label, markersize=4)
+    ax.set(xlabel="layer", ylabel="std of the activations")
+    ax.legend(frameon=False)
+    lines = "; ".join(
+        f"{label}: {values[0]:.2g} after layer 1, {values[-1]:.2g} after layer {len(values)}"
+        for label, values in stds.items()
+    )
+    return describe(
+        fig,
+        f"Line plot, log scale, of the standard deviation of the activations after each "
+        f"layer of a deep ReLU stack, one line per initialization ({lines}).",
+    )
+
+
+def accuracy_gap_figure(widths, train_accuracy, test_accuracy, *, width=6.4, height=3.4):
+    """Training and held-out accuracy against the hidden layer's width (log scale)."""
+    fig, axes = figure_grid(width, height)
+    ax = axes[0, 0]
+    ax.semilogx(widths, train_accuracy, "o-", color=BLUE, label="training letters")
+    ax.semilogx(widths, test_accuracy, "s-", color=ORANGE, label="held-out fonts")
+    ax.fill_between(widths, test_accuracy, train_accuracy, color=GREY, alpha=0.2, label="gap")
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.set(xlabel="hidden units", ylabel="accuracy")
+    ax.legend(frameon=False)
+    points = "; ".join(
+        f"{w} units: {a:.3f} training, {b:.3f} held-out"
+        for w, a, b in zip(widths, train_accuracy, test_accuracy, strict=True)
+    )
+    return describe(
+        fig,
+        "Line plot of the accuracy on the training letters and on the held-out fonts "
+        f"against the number of hidden units, the gap between them shaded ({points}).",
+    )
