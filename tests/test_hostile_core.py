@@ -21,6 +21,7 @@ from dlbasics import (
     standardize,
 )
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
+from dlbasics.descent import gradient_descent
 from dlbasics.letters import letters
 from dlbasics.numerics import normalize_pixels
 from dlbasics.sigma_experiment import unit_logits
@@ -132,6 +133,51 @@ HOSTILE = [
         ValueError,
         r"sigma=1000000.0 is too large for float16",
     ),
+    # issue 19.1: every size a caller gives is checked before anything is allocated
+    ("one_hot 10**12 classes", lambda: one_hot([0], 10**12), ValueError, r"7450.6 GiB.*n_classes"),
+    (
+        "one_hot 1000 x 10**8",
+        lambda: one_hot(np.zeros(1000, int), 10**8),
+        ValueError,
+        r"one-hot labels of shape \(1000, 100000000\) need about 745.1 GiB.*n_classes",
+    ),
+    (
+        "gaussian_init 10**6 x 10**6",
+        lambda: gaussian_init((10**6, 10**6), 0.1, RNG),
+        ValueError,
+        r"weights of shape \(1000000, 1000000\) need about 7450.6 GiB.*smaller shape",
+    ),
+    (
+        "gaussian_init 10**5 x 10**5",
+        lambda: gaussian_init((10**5, 10**5), 0.1, RNG),
+        ValueError,
+        r"74.5 GiB.*memory available; ask for a smaller shape",
+    ),
+    (
+        "gradient_descent 10**9 steps",
+        lambda: gradient_descent(lambda w: w, [0.0], learning_rate=0.1, steps=10**9),
+        ValueError,
+        r"steps must be at most MAX_STEPS = 1,000,000, got 1,000,000,000",
+    ),
+    (
+        "gradient_descent 10**7 steps",
+        lambda: gradient_descent(lambda w: w, [0.0], learning_rate=0.1, steps=10**7),
+        ValueError,
+        r"at most MAX_STEPS",
+    ),
+    (
+        "gradient_descent path of 10**11 numbers",
+        lambda: gradient_descent(lambda w: w, np.zeros(10**5), learning_rate=0.1, steps=10**6),
+        ValueError,
+        r"path's 1,000,001 points need about 745.1 GiB.*smaller steps",
+    ),
+    # issue 19.5: an overflowing running total is reported, never a silent inf
+    (
+        "compensated_sum overflow",
+        lambda: compensated_sum([1e308, 1e308, -1e308]),
+        OverflowError,
+        r"running total overflowed at 1e\+308 \+ 1e\+308",
+    ),
 ]
 
 
@@ -150,12 +196,12 @@ def test_hostile_input_gets_a_clear_error(case, call, error, match):
     "values, want",
     [
         ([math.inf, 1.0], math.inf),
-        ([1e308, 1e308, -1e308], math.inf),
         ([-math.inf, 1.0], -math.inf),
     ],
 )
 def test_compensated_sum_of_infinities_is_what_sum_gives(values, want):
-    assert compensated_sum(values) == sum(values) == want
+    """An inf among the values is the answer (math.fsum agrees); only overflow raises."""
+    assert compensated_sum(values) == sum(values) == math.fsum(values) == want
 
 
 def test_compensated_sum_nan_stays_nan():

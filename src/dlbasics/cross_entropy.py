@@ -17,6 +17,7 @@ from ._validation import (
     as_float_array,
     as_int_labels,
     check_axis,
+    check_memory,
     check_positive_int,
 )
 from .softmax import log_softmax
@@ -33,7 +34,9 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     """
     n_classes = check_positive_int(n_classes, "n_classes")
     labels = as_int_labels(labels, n_classes=n_classes)
-    L = np.zeros((*labels.shape, n_classes))
+    shape = (*labels.shape, n_classes)
+    check_memory(labels.size * n_classes * 8, f"the one-hot labels of shape {shape}", "n_classes")
+    L = np.zeros(shape)
     np.put_along_axis(L, labels[..., np.newaxis], 1.0, axis=-1)  # a 1 at each label's class
     return L
 

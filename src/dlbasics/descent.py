@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int, check_real
+from ._validation import as_float_array, check_memory, check_positive_int, check_real
 
 
 class LeastSquares:
@@ -87,6 +87,9 @@ class LeastSquares:
         return float(2.0 / self.curvatures[-1])
 
 
+MAX_STEPS = 10**6
+
+
 def gradient_descent(
     gradient: Callable[[np.ndarray], np.ndarray], w0, learning_rate: float, steps: int
 ) -> np.ndarray:
@@ -101,7 +104,8 @@ def gradient_descent(
     learning_rate : float
         The step size :math:`\eta > 0`.
     steps : int
-        Number of steps (>= 0).
+        Number of steps, 0 to ``MAX_STEPS`` (10**6): the loop is plain Python, about a
+        microsecond or more a step, so 10**7 steps would run for minutes without a word.
 
     Returns
     -------
@@ -119,6 +123,9 @@ def gradient_descent(
     w = as_float_array(w0, "w0").astype(float)
     learning_rate = check_real(learning_rate, "learning_rate", positive=True)
     steps = check_positive_int(steps, "steps", minimum=0)
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be at most MAX_STEPS = {MAX_STEPS:,}, got {steps:,}")
+    check_memory((steps + 1) * w.size * 8, f"the path's {steps + 1:,} points", "steps")
     path = np.empty((steps + 1, *w.shape))
     path[0] = w
     for t in range(steps):

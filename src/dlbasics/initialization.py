@@ -10,11 +10,12 @@ sigma) is built on these in :mod:`dlbasics.sigma_experiment`.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
-from ._validation import check_positive_int, check_real
+from ._validation import check_memory, check_positive_int, check_real
 
 
 def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
@@ -58,6 +59,9 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
         raise TypeError(f"dtype must be a floating dtype such as float32, got {dtype!r}") from None
     if not np.issubdtype(dtype, np.floating):
         raise TypeError(f"dtype must be a floating dtype such as float32 or float64, got {dtype}")
+    # numpy draws in float64, then casts: both arrays exist for a moment.
+    per_weight = 8 + (dtype.itemsize if dtype != np.float64 else 0)
+    check_memory(math.prod(shape) * per_weight, f"weights of shape {shape}", "shape")
     with np.errstate(over="ignore"):
         W = rng.normal(0.0, sigma, size=shape).astype(dtype, copy=False)
     if not np.isfinite(W).all():

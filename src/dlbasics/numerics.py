@@ -47,8 +47,10 @@ def compensated_sum(values: Iterable[float]) -> float:
 
     Each addition's lost low-order part is recovered exactly (``(big - total) + small``)
     and added back at the end, so a million tiny steps on a big start are not lost.
-    Once the running total is inf (or NaN) there is no low-order part to recover:
-    the result is what ``sum`` gives, e.g. ``[1e308, 1e308, -1e308]`` sums to inf.
+    An inf or NaN among the values gives inf or NaN, as ``sum`` does. But finite
+    values whose running total overflows raise ``OverflowError``, as ``math.fsum``
+    does: ``[1e308, 1e308, -1e308]`` sums exactly to 1e308, while a plain running
+    total reaches inf at the second value and never comes back.
 
     Examples
     --------
@@ -66,6 +68,11 @@ def compensated_sum(values: Iterable[float]) -> float:
         except (TypeError, ValueError):
             raise TypeError(f"values must hold numbers, got {type(v).__name__} {v!r}") from None
         t = total + v
+        if math.isinf(t) and math.isfinite(total) and math.isfinite(v):
+            raise OverflowError(
+                f"the running total overflowed at {total!r} + {v!r}; the exact sum may be "
+                "finite (math.fsum gives it or raises too): scale the values down first"
+            )
         if abs(total) >= abs(v):
             compensation += (total - t) + v
         else:
