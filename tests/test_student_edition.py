@@ -91,3 +91,19 @@ def test_the_course_student_edition_runs_top_to_bottom(tmp_path):
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
         assert not any(c.get("outputs") for c in nb.cells), path.name
         _execute(path)  # raises CellExecutionError on the first failing cell
+
+
+def test_the_guard_cells_stay_out_of_the_student_edition():
+    """They keep the prose in step with the stored outputs; a learner's edit would trip them."""
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for path in sorted(root.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        guards = [c for c in nb.cells if "claim-check" in c.metadata.get("tags", [])]
+        student = student_notebook(nb)
+        assert len(student.cells) <= len(nb.cells) - len(guards)
+        assert not any("claim-check" in c.metadata.get("tags", []) for c in student.cells)
+    assert guards or any(
+        "claim-check" in c.metadata.get("tags", [])
+        for p in root.glob("*.ipynb")
+        for c in nbformat.read(p, as_version=4).cells
+    ), "the course has guard cells to drop"

@@ -3,7 +3,9 @@
 ``python -m dlbasics.student build/student`` (what ``make student`` runs) reads every
 ``notebooks/*.ipynb`` and writes a copy where
 
-* every cell tagged ``solution`` is removed (code and markdown alike);
+* every cell tagged ``solution`` is removed (code and markdown alike), and every
+  ``claim-check`` cell (the hidden asserts that keep the prose in step with the
+  outputs: they guard the course in ``make test``, not the learner's work);
 * every output is cleared and execution counts are reset, so no answer and no
   check verdict shows before the learner runs the cell;
 * cells tagged ``exercise`` are kept as committed: the committed exercise cell *is*
@@ -21,16 +23,18 @@ import nbformat
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 
 SOLUTION_TAG = "solution"
+GUARD_TAG = "claim-check"
 
 
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy of ``nb`` without solution cells, outputs or execution counts.
+    """Return a copy of ``nb`` without solution or guard cells, outputs or execution counts.
 
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[
     ...     nbformat.v4.new_code_cell("x = 1", execution_count=1),
     ...     nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["solution"]}),
+    ...     nbformat.v4.new_code_cell("assert x == 1", metadata={"tags": ["claim-check"]}),
     ... ])
     >>> [(c.source, c.execution_count) for c in student_notebook(nb).cells]
     [('x = 1', None)]
@@ -38,7 +42,7 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     if not isinstance(nb, nbformat.NotebookNode) or "cells" not in nb:
         raise TypeError(f"nb must be a notebook (nbformat.NotebookNode), got {type(nb).__name__}")
     out = nbformat.from_dict(nb)  # a deep copy: the preprocessors edit in place
-    out, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(out, {})
+    out, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG, GUARD_TAG}).preprocess(out, {})
     out, _ = ClearOutputPreprocessor().preprocess(out, {})
     out.metadata.pop("widgets", None)  # saved widget state: nbconvert has no preprocessor for it
     return out
