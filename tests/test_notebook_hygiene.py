@@ -238,7 +238,7 @@ VISIBLE_ASSERTS_AT_MOST = {
     "02_cross_entropy.ipynb": 12,
     "03_numerical_stability.ipynb": 10,
     "04_initialization.ipynb": 9,
-    "05_training_the_classifier.ipynb": 48,
+    "05_training_the_classifier.ipynb": 4,
     "06_one_hidden_layer.ipynb": 0,
 }
 
@@ -267,3 +267,26 @@ def test_every_claim_check_cell_is_hidden_silent_and_follows_a_cell(nb):
         assert i > 0 and nb.cells[i - 1].cell_type == "code", (
             f"claim-check cell {i + 1} should stand right after the code cell it checks"
         )
+
+
+KEYBOARD = (
+    "Keyboard: press Tab until the number beside the slider is selected, type a value and press "
+    "Enter (in JupyterLab the arrow keys also move a focused slider)."
+)
+
+
+# Notebook 06 (helper C's) does not say it yet: take it out of here once its markdown does.
+KEYBOARD_PENDING = {"06_one_hidden_layer.ipynb"}
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - KEYBOARD_PENDING))
+def test_each_slider_says_how_to_move_it_by_keyboard(name):
+    # The route tests/test_widgets_browser.py drives in both front ends (issue 19.4).
+    nb = load(NOTEBOOKS / name)
+    for i, cell in enumerate(nb.cells):
+        is_slider = any(t.startswith("Slider:") for t in _texts(cell))
+        if IGNORE_TAG in _tags(cell) and is_slider:
+            before = [c for c in nb.cells[:i] if c.cell_type == "markdown"][-1]
+            assert KEYBOARD in before.source, (
+                f"the markdown before the slider in cell {i + 1} should say: {KEYBOARD}"
+            )
