@@ -275,11 +275,7 @@ KEYBOARD = (
 )
 
 
-# Notebook 06 (helper C's) does not say it yet: take it out of here once its markdown does.
-KEYBOARD_PENDING = {"06_one_hidden_layer.ipynb"}
-
-
-@pytest.mark.parametrize("name", sorted(set(EXPECTED) - KEYBOARD_PENDING))
+@pytest.mark.parametrize("name", EXPECTED)
 def test_each_slider_says_how_to_move_it_by_keyboard(name):
     # The route tests/test_widgets_browser.py drives in both front ends (issue 19.4).
     nb = load(NOTEBOOKS / name)
