@@ -415,8 +415,12 @@ def test_the_loss_legend_leaves_the_static_twins_marker_line_free(ten_letters):
     fig.canvas.draw()
     ax = fig.plots[1].ax_loss
     box = ax.get_legend().get_window_extent()
-    right_edge_sigma = ax.transData.inverted().transform((box.x1, box.y1))[0]
-    assert right_edge_sigma < 0.1
+    (_, bottom), (right, _) = ax.transData.inverted().transform(
+        [(box.x0, box.y0), (box.x1, box.y1)]
+    )
+    assert right < 0.1  # the marker line at sigma = 0.1 stays free
+    curve = fig.plots[1]
+    assert bottom > np.interp(right, curve.sigma_grid, curve.loss_curve)  # above the loss curve
 
 
 @pytest.mark.parametrize(

@@ -152,15 +152,15 @@ class InitialPredictions:
         """Log-log: flat at ln 10, then growing in step with the logits' scale sigma * ||x||."""
         ax, grid = self.ax_loss, self.sigma_grid
         ax.loglog(grid, self.loss_curve, color=BLUE, label="initial loss")
-        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10 (uniform)")
+        ax.axhline(LN_K, color=GREY, ls="--", lw=1, label="ln 10")  # "(uniform)": entropy panel
         ax.loglog(grid, self.mean_norm * grid, color=GREY, ls=":", lw=1.5, label="σ·‖x‖")
         ax.set_xlim(*self.sigma_range)
         ax.set_ylim(1.0, max(10.0, 1.5 * self.loss_curve.max()))
         ax.set_xlabel("σ (std of the initial weights)")
         ax.set_ylabel("cross-entropy")
-        # Upper left is empty until sigma ~ 0.05 (the curves rise on the right); kept narrow
-        # so that in initial_predictions_at it ends before the marker line at sigma = 0.1.
-        ax.legend(loc="upper left", handlelength=1.5, borderaxespad=0.3)
+        # Upper left is empty until sigma ~ 0.05 (the curves rise on the right); short labels
+        # keep it, at tick size, clear of the static twin's marker line at sigma = 0.1.
+        ax.legend(loc="upper left", handlelength=1.2, borderaxespad=0.3)
 
     def _draw_entropy_curve(self) -> None:
         ax = self.ax_entropy
