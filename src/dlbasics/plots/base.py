@@ -55,8 +55,8 @@ def panel_values(values, name: str, what: str, maximum: int = 12) -> list:
 class Figure(matplotlib.figure.Figure):
     """A matplotlib figure that carries a text alternative, ``alt``, into the notebook.
 
-    Shown as a cell's result, it is drawn exactly as Jupyter's inline backend draws
-    any figure, and its ``alt`` goes into the output's metadata
+    Shown as a cell's result, it is drawn by Jupyter's inline backend like any
+    figure, and its ``alt`` goes into the output's metadata
     (``metadata["image/png"]["alt"]``), where screen readers, the book and
     nbconvert's HTML find it. Every figure function of the course sets it with
     :func:`describe`.
@@ -65,16 +65,10 @@ class Figure(matplotlib.figure.Figure):
     alt = ""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        formatter = shell.display_formatter.formatters["image/png"] if shell else None
-        try:  # the inline backend's own PNG printer (its size, dpi and bbox settings)
-            png = formatter.lookup_by_type(matplotlib.figure.Figure)(self)
-        except (AttributeError, KeyError):  # no kernel, or no inline backend: the usual repr
-            return None
-        metadata = {"image/png": {"alt": self.alt}} if self.alt else {}
-        return {"image/png": png, "text/plain": repr(self)}, metadata
+        # Only the metadata: IPython still asks the inline backend's PNG formatter for the
+        # image (it would redraw the figure even if the PNG were given here, doubling the
+        # cost of every figure), and merges this alt text into the output's metadata.
+        return ({}, {"image/png": {"alt": self.alt}}) if self.alt else None
 
 
 def describe(fig: Figure, alt: str) -> Figure:
