@@ -94,13 +94,19 @@ probability_arrays = hnp.arrays(
 )
 
 
+def _same_rule(got, want):
+    """Zeros, NaNs and infs exactly where the old rule put them; other values to a few ulps
+    (scipy's xlogy and the old product may round the last bit differently)."""
+    np.testing.assert_allclose(got, want, rtol=4 * np.finfo(float).eps, atol=0, equal_nan=True)
+
+
 @settings(max_examples=200, deadline=None)
 @given(probability_arrays, st.data())
 def test_cross_entropy_keeps_the_old_rule_for_zero_and_nan(S, data):
     L = data.draw(hnp.arrays(np.float64, S.shape, elements=probabilities))
     with np.errstate(divide="ignore"):
         want = old_xlogy_sum(L, np.log(S))
-    np.testing.assert_array_equal(cross_entropy(S, L), want)
+    _same_rule(cross_entropy(S, L), want)
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,7 +118,7 @@ def test_entropy_keeps_the_old_rule_for_zero_and_nan(weights, data):
     p[data.draw(hnp.arrays(bool, p.shape))] = np.nan  # and NaN in some slices
     with np.errstate(divide="ignore"):
         want = old_xlogy_sum(p, np.log(p)) + 0.0
-    np.testing.assert_array_equal(entropy(p), want)
+    _same_rule(entropy(p), want)
 
 
 @settings(max_examples=200, deadline=None)
@@ -130,7 +136,7 @@ def test_from_logits_with_target_rows_keeps_the_old_rule(L, data):
         warnings.simplefilter("error")
         got = cross_entropy_from_logits(logits, L)
     want = np.mean(old_xlogy_sum(L, log_softmax(logits)))
-    np.testing.assert_array_equal(got, want)
+    _same_rule(got, want)
 
 
 @settings(max_examples=150, deadline=None)
