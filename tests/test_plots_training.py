@@ -500,5 +500,8 @@ def test_the_alt_text_carries_the_figures_numbers(small_run, ten_letters):
     assert "0.836, 0.113, 0.051" in figures["softmax_graph"].alt  # softmax([3, 1, 0.2])
     assert "p = 0.1: D = 2.30" in figures["true_class_loss_at"].alt  # -ln 0.1
     assert "accuracy 1.000" in figures["confusion_matrix_figure"].alt  # labels vs themselves
+    assert "no image is mistaken" in figures["confusion_matrix_figure"].alt
+    wrong = plots.confusion_matrix_figure([0, 0, 1], [0, 2, 1])
+    assert "A taken for C (1 times)" in wrong.alt
     with pytest.raises(ValueError, match="alt"):
         describe(figures["softmax_graph"], "  ")

@@ -16,21 +16,10 @@ import matplotlib.figure
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from .._validation import check_real
-
 # Static figures' resolution; a slider rescales its figure to the notebook's width
 # (``dlbasics.widgets.IMAGE_WIDTH_PX``).
 DPI = 80
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
-
-
-def check_finite(value, name: str) -> float:
-    """A finite real of any sign: the package's one check, ``dlbasics._validation.check_real``.
-
-    >>> check_finite(-2, "mark")
-    -2.0
-    """
-    return check_real(value, name, any_sign=True)
 
 
 def panel_values(values, name: str, what: str, maximum: int = 12) -> list:

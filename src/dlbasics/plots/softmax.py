@@ -13,7 +13,6 @@ from .base import (
     BLUE,
     GREY,
     ORANGE,
-    check_finite,
     describe,
     figure_grid,
     panel_values,
@@ -254,7 +253,7 @@ def softmax_graph(others=(1.0, 0.2), x=None, mark: float | None = 3.0) -> Figure
     if x.ndim != 1 or not np.isfinite(x).all():
         raise ValueError(f"x must be a 1-D array of finite scores, got shape {x.shape}")
     if mark is not None:
-        mark = check_finite(mark, "mark")
+        mark = check_real(mark, "mark", any_sign=True)
     scores = np.vstack([x, *(np.full_like(x, s) for s in others)])  # columns are samples
     probs = softmax(scores, axis=0)
     fig, ((ax,),) = figure_grid(6.0, 3.6)

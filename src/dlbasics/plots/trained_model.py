@@ -51,11 +51,16 @@ def confusion_matrix_figure(y_true, y_pred, *, class_names=LETTERS) -> Figure:
     fig.counts = counts
     off = counts - np.diag(np.diag(counts))
     i, j = np.unravel_index(off.argmax(), off.shape)
+    mistake = (
+        f"the most frequent mistake is {names[i]} taken for {names[j]} ({off[i, j]} times)"
+        if off[i, j]
+        else "no image is mistaken"
+    )
     return describe(
         fig,
         f"Confusion matrix of {counts.sum()} images as a heat map, true letters in rows and "
         f"predicted letters in columns, each cell holding its count: accuracy {accuracy:.3f}; "
-        f"the most frequent mistake is {names[i]} taken for {names[j]} ({off[i, j]} times).",
+        f"{mistake}.",
     )
 
 
