@@ -7,7 +7,7 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab notebook test lint notebooks figures bench student book book-serve clean
+.PHONY: lab notebook test git-filter lint notebooks figures bench student book book-serve clean
 
 # Re-install only when pyproject.toml or the pinned versions change (the stamp is older).
 # constraints.txt pins every package to the versions the stored outputs were made with.
@@ -24,18 +24,28 @@ SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 $(SETTINGS): jupyter_config/lab/settings/overrides.json $(STAMP)
 	install -D -m 644 $< $@
 
+# git stores the notebooks through tools/normalize_notebooks.py (.gitattributes), so that a
+# save without edits leaves `git status` clean and `git pull` conflict-free. Only in a git
+# checkout of this directory (not in a tarball, nor in a repository around it); not `required`,
+# so a checkout without the filter still works. The path is relative: git runs filters from
+# the top of the working tree, and every worktree has its own .venv.
+git-filter:
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+	  git config filter.dlbasics-notebook.clean '$(BIN)/python tools/normalize_notebooks.py --stdin'; \
+	fi
+
 ## make lab: set up, then open JupyterLab on the course: the repository is the root, the
 ##   first notebook opens, token auth is pinned on, a taken port is an error (tools/serve.py).
 ##   Extra server options: make lab ARGS="--port 9999 --no-browser"
-lab: $(SETTINGS)
+lab: $(SETTINGS) git-filter
 	$(BIN)/python tools/serve.py lab $(ROOT_FLAG) $(ARGS)
 
 ## make notebook: the same with Notebook 7 (the `jupyter notebook` interface).
-notebook: $(SETTINGS)
+notebook: $(SETTINGS) git-filter
 	$(BIN)/python tools/serve.py notebook $(ROOT_FLAG) $(ARGS)
 
 ## make test: set up, lint, then every test including strict nbval on the notebooks.
-test: $(STAMP) lint
+test: $(STAMP) git-filter lint
 	$(BIN)/python -m pytest --nbval $(ARGS)
 
 lint: $(STAMP)

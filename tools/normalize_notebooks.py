@@ -3,11 +3,15 @@
     python tools/normalize_notebooks.py notebooks/*.ipynb          # rewrite in place
     python tools/normalize_notebooks.py --check notebooks/*.ipynb  # only say what would change
     python tools/normalize_notebooks.py --stamp-renderer notebooks/*.ipynb  # after re-executing
+    python tools/normalize_notebooks.py --stdin < saved.ipynb      # git's clean filter
 
 Outputs, execution counts and cell ids stay: strict nbval compares them. What goes:
 
 - what Jupyter writes on save and nothing reads back: ``language_info.version``, widget
   state (``metadata.widgets``), cell timings and view flags (nbstripout's list);
+- the display name this machine gives the ``python3`` kernel ("Python 3 (ipykernel)" from
+  ipykernel's kernelspec): it becomes the committed "Python 3". Another kernel name stays,
+  and the hygiene test fails on it;
 - every widget's ``application/vnd.jupyter.widget-view+json`` output. It only means
   something to a live kernel; without one (GitHub, nbviewer, an HTML export, a notebook
   not yet run) it shows "Error displaying widget". The ``text/plain`` stored beside it,
@@ -15,6 +19,13 @@ Outputs, execution counts and cell ids stay: strict nbval compares them. What go
 
 The hygiene test checks notebooks as this normalizes them, so saving a notebook from
 Jupyter (which writes all of the above back) never fails ``make test``.
+
+``--stdin`` is git's clean filter for ``notebooks/*.ipynb`` (``.gitattributes``; ``make lab``,
+``make notebook`` and ``make test`` set ``filter.dlbasics-notebook.clean``): git stores and
+compares the notebook as normalized, so a save without edits leaves ``git status`` clean
+and ``git pull`` free of conflicts, while a changed source or output still shows. A
+committed notebook passes through byte for byte. Input that is not a notebook passes
+through unchanged, with a warning on stderr, so git still works on a broken file.
 
 ``--stamp-renderer`` (``make notebooks``, right after executing) also records in
 ``metadata.dlbasics.renderer`` which matplotlib and FreeType drew the stored images:
@@ -29,9 +40,7 @@ import copy
 import sys
 from pathlib import Path
 
-import matplotlib
 import nbformat
-from matplotlib import ft2font
 from nbstripout import strip_output
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -46,6 +55,8 @@ STRIPPED_KEYS = [
     "cell.metadata.hidden",
     "cell.metadata.scrolled",
 ]
+# The committed display name of each kernel the course runs on; Jupyter writes the local one.
+KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}
 
 
 def renderer() -> str:
@@ -54,6 +65,9 @@ def renderer() -> str:
     >>> renderer().startswith("matplotlib ")
     True
     """
+    import matplotlib  # here, not at the top: git's clean filter starts faster without it
+    from matplotlib import ft2font
+
     minor = ".".join(matplotlib.__version__.split(".")[:2])
     return f"matplotlib {minor}, FreeType {ft2font.__freetype_version__}"
 
@@ -75,6 +89,9 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         raise TypeError("nb must be an nbformat 4 NotebookNode (nbformat.read(..., as_version=4))")
     nb = copy.deepcopy(nb)
     strip_output(nb, keep_output=True, keep_count=True, keep_id=True, extra_keys=STRIPPED_KEYS)
+    kernelspec = nb.metadata.get("kernelspec", {})
+    if kernelspec.get("name") in KERNEL_DISPLAY_NAMES:
+        kernelspec["display_name"] = KERNEL_DISPLAY_NAMES[kernelspec["name"]]
     for number, cell in enumerate(nb.cells, start=1):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -85,9 +102,70 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def normalized_text(text: str) -> str:
+    """``text``, a notebook's JSON, as the course stores it: ``nbformat.writes`` and a newline.
+
+    >>> committed = nbformat.writes(nbformat.v4.new_notebook()) + "\n"
+    >>> normalized_text(committed) == committed
+    True
+    """
+    return nbformat.writes(normalize(nbformat.reads(text, as_version=4))) + "\n"
+
+
+def clean_filter(stdin, stdout, stderr) -> int:
+    """git's clean filter: the notebook read from binary ``stdin``, normalized, to ``stdout``.
+
+    What is not a notebook (a file with conflict markers, a half-written save) goes
+    through unchanged, and ``stderr`` says so: git then sees the file as it is.
+    """
+    raw = stdin.read()
+    try:
+        out = normalized_text(raw.decode("utf-8")).encode("utf-8")
+    except Exception as err:  # noqa: BLE001 -- any unreadable input: hand git the file as it is
+        stderr.write(f"normalize_notebooks --stdin: not normalized, passed through ({err!r})\n")
+        out = raw
+    stdout.write(out)
+    stdout.flush()
+    return 0
+
+
+def pre_save_hook(model: dict, **kwargs) -> None:
+    """Jupyter's pre-save hook (``make lab``, ``make notebook``: tools/serve.py): the server
+    writes each notebook normalized, so a save without edits writes the committed bytes.
+
+    git's clean filter alone cannot give that: a file whose size changed is "modified"
+    to ``git status`` and ``git pull`` before any filter runs. An error here is logged by
+    the server, which then saves the notebook as it came (a save is never lost).
+    """
+    if model.get("type") == "notebook":
+        model["content"] = normalize(nbformat.from_dict(model["content"]))
+
+
+def normalize_files(paths: list[Path], check: bool, stamp_renderer: bool) -> int:
+    """Rewrite each notebook as stored (``check``: only list them, exit 1 if any would change)."""
+    changed = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        nb = normalize(nbformat.reads(text, as_version=4))
+        if stamp_renderer:
+            nb.metadata.setdefault("dlbasics", {})["renderer"] = renderer()
+        clean = nbformat.writes(nb) + "\n"
+        if clean != text:
+            changed.append(path)
+            if not check:
+                path.write_text(clean, encoding="utf-8")
+    verb = "would normalize" if check else "normalized"
+    for path in changed:
+        print(f"{verb} {path}")
+    return 1 if check and changed else 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument(
+        "--stdin", action="store_true", help="git's clean filter: stdin to stdout, normalized"
+    )
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if needed")
     parser.add_argument(
         "--stamp-renderer",
@@ -97,21 +175,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.check and args.stamp_renderer:
         parser.error("--check and --stamp-renderer exclude each other")
-    changed = []
-    for path in args.paths:
-        text = path.read_text(encoding="utf-8")
-        nb = normalize(nbformat.reads(text, as_version=4))
-        if args.stamp_renderer:
-            nb.metadata.setdefault("dlbasics", {})["renderer"] = renderer()
-        clean = nbformat.writes(nb) + "\n"
-        if clean != text:
-            changed.append(path)
-            if not args.check:
-                path.write_text(clean, encoding="utf-8")
-    verb = "would normalize" if args.check else "normalized"
-    for path in changed:
-        print(f"{verb} {path}")
-    return 1 if args.check and changed else 0
+    if args.stdin:
+        if args.paths or args.check or args.stamp_renderer:
+            parser.error(
+                "--stdin reads one notebook from stdin: no paths, --check or --stamp-renderer"
+            )
+        return clean_filter(sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
+    if not args.paths:
+        parser.error("give the notebooks to normalize, or --stdin")
+    return normalize_files(args.paths, check=args.check, stamp_renderer=args.stamp_renderer)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ first notebook. Token authentication is pinned on: the token is not configurable
 random one that the server prints, and it never appears on a command line that other
 users of the machine can read.
 A taken port is an error (``port_retries=0``), never a silent move to the next.
+Every notebook is saved normalized (``normalize_notebooks.pre_save_hook``), so a save
+without edits writes the committed bytes and ``git status`` stays clean.
 
 Options given after the app name are the user's, and they win: a course default that
 the user sets too (``--ServerApp.port_retries=3``, ``--port-retries 3``,
@@ -103,6 +105,8 @@ def server_argv(app: str, options: list[str]) -> list[str]:
         f"{section}.default_url": LANDING[app],
         "ServerApp.port_retries": "0",
         IDENTITY: f"{__name__}.CourseIdentityProvider",
+        # A save without edits writes the committed bytes: `git status` stays clean.
+        "ContentsManager.pre_save_hook": "normalize_notebooks.pre_save_hook",
     }
     kept = [f"--{key}={value}" for key, value in defaults.items() if key not in given]
     return [*kept, *options]
