@@ -103,7 +103,7 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def normalized_text(text: str) -> str:
-    """``text``, a notebook's JSON, as the course stores it: ``nbformat.writes`` and a newline.
+    r"""``text``, a notebook's JSON, as the course stores it: ``nbformat.writes`` and a newline.
 
     >>> committed = nbformat.writes(nbformat.v4.new_notebook()) + "\n"
     >>> normalized_text(committed) == committed
