@@ -178,3 +178,64 @@ def test_slider_moves_by_typing_into_its_readout(page, request, front_end):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"browser-{front_end}-readout-failure.png"))
         raise
+
+
+# Issue 19.7, for real: a save from the course's server (tools/serve.py's pre-save hook)
+# leaves `git status` clean. The servers above save raw, as plain `jupyter lab` does.
+HOOK_CONFIG = (
+    "import sys\nsys.path.insert(0, {tools!r})\n"
+    "from normalize_notebooks import pre_save_hook\n"
+    "c.ContentsManager.pre_save_hook = pre_save_hook\n"
+)
+
+
+@pytest.fixture(scope="module")
+def course_server(request, chromium, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp(f"course-{request.param}")
+    (workdir / "config").mkdir()
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    (workdir / "config" / "jupyter_server_config.py").write_text(HOOK_CONFIG.format(tools=tools))
+    server = JupyterLab(NOTEBOOKS, workdir, app=request.param)
+    yield server
+    server.stop()
+
+
+def _save_and_wait(nb: OpenNotebook, path: Path) -> None:
+    before = path.stat().st_mtime_ns
+    nb.notebook.locator(".jp-Cell").first.click()
+    nb.page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert path.stat().st_mtime_ns != before, "the notebook was not saved"
+
+
+@pytest.mark.parametrize(
+    ("course_server", "run_all"),
+    [("lab", False), ("lab", True), ("notebook", False)],
+    ids=["lab-no-edits", "lab-run-all", "notebook7-no-edits"],
+    indirect=["course_server"],
+)
+def test_a_save_from_the_course_server_leaves_git_status_clean(
+    page, course_server, tmp_path, run_all
+):
+    """Open (and Run All), save: the committed bytes come back, git sees no change.
+
+    Saved raw (no hook), 01 differed from the committed file in ``kernelspec.display_name``
+    ("Python 3 (ipykernel)") and ``language_info.version`` ("3.11.7"), and after Run All
+    also in the slider's widget-view ``model_id``; every other byte, images included, was
+    the same. Run All is checked in JupyterLab (Notebook 7 runs the same cells the same way).
+    """
+    from test_git_filter import course_repo, git, status
+
+    name = "01_softmax.ipynb" if run_all else "05_training_the_classifier.ipynb"  # 01: a slider
+    path = course_server.root / name
+    nb = OpenNotebook(page, course_server, name)
+    if run_all:
+        nb.run_all_cells()
+    _save_and_wait(nb, path)
+    committed = course_repo(tmp_path, NOTEBOOKS / name)
+    committed.write_bytes(path.read_bytes())
+    diff = git(tmp_path, "-c", "filter.dlbasics-notebook.clean=cat", "diff").stdout
+    assert status(tmp_path) == "", diff[:3000]
+    assert path.read_bytes() == (NOTEBOOKS / name).read_bytes()
