@@ -15,7 +15,7 @@ import re
 
 import pytest
 from test_widgets_browser import move
-from widget_harness import ARTIFACTS, IGNORE_TAG, NOTEBOOKS, JupyterLab, LabNotebook
+from widget_harness import ARTIFACTS, IGNORE_TAG, NOTEBOOKS, JupyterLab, LabNotebook, OpenNotebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -98,3 +98,35 @@ def test_tab_to_the_readout_type_and_enter_moves_the_slider(page, server, name):
         stem = name.removesuffix(".ipynb")
         page.screenshot(path=str(ARTIFACTS / f"keyboard-{server.app}-{stem}-failure.png"))
         raise
+
+
+# Console messages of Notebook 7 (notebook 7.6.5, jupyterlab 4.6.6) that come from upstream,
+# not from the course (issue 19.7). Bisected in Chromium: the page error and the Y.Doc warning
+# appear on opening a one-cell notebook with no widgets, with no course settings (neither
+# jupyter_config/'s overrides.json nor the harness's user settings) and with the widget
+# manager extension disabled; JupyterLab 4 with the same server shows none of them. The
+# page error is thrown from Notebook 7's own notebook_core bundle (a handler of a settings
+# load signal reading `.schema` of undefined); yjs warns "[yjs#509] Not same Y.Doc" once per
+# cell (2 for a one-cell notebook, 57 for notebook 01's 56 cells, 67 for 03's 66). No
+# upstream issue was found for either. Matched exactly, so anything else still fails.
+NOTEBOOK_7_UPSTREAM = {
+    ("pageerror", "Cannot read properties of undefined (reading 'schema')"),
+    ("warning", "[yjs#509] Not same Y.Doc"),
+    ("warning", "Menu entry for command 'debugger:show-panel' is duplicated."),
+    ("warning", "Menu entry for command 'filemenu:close-and-cleanup' is duplicated."),
+    ("warning", "Menu entry for command 'toc:show-panel' is duplicated."),
+}
+
+
+def test_opening_a_course_notebook_logs_nothing_but_upstream_messages(page, server):
+    """Opening notebook 01 with its kernel: no console error or warning of the course's
+    making, in JupyterLab none at all, in Notebook 7 only the upstream ones above."""
+    seen = []
+    page.on("console", lambda m: m.type in ("error", "warning") and seen.append((m.type, m.text)))
+    page.on("pageerror", lambda e: seen.append(("pageerror", str(e))))
+    nb = OpenNotebook(page, server, "01_softmax.ipynb")
+    nb.page.wait_for_timeout(2000)  # late messages (settings, widget renderers) come in
+    tolerated = NOTEBOOK_7_UPSTREAM if server.app == "notebook" else set()
+    assert [m for m in seen if m not in tolerated] == []
+    if server.app == "notebook":  # the record above stays true: the upstream messages are there
+        assert ("pageerror", "Cannot read properties of undefined (reading 'schema')") in seen
