@@ -58,13 +58,6 @@ def server(request, chromium, tmp_path_factory):
     served.stop()
 
 
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def tab_to_readout_and_type(nb: LabNotebook, value: str) -> None:
     """Focus the slider's handle, press Tab until the readout has the focus, type, Enter."""
     nb.handle.scroll_into_view_if_needed()
