@@ -34,3 +34,11 @@ def chromium():
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh page (its own browser context) at a 1280 x 900 window, for one test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()

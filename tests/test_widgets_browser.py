@@ -58,13 +58,6 @@ def notebook7(chromium, tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def move(nb: LabNotebook, action) -> tuple[str, bytes]:
     """Do ``action``; wait for the new image and for updates to settle; return readout, PNG."""
     seen = nb.image_changes()
