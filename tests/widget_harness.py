@@ -573,14 +573,3 @@ class LabNotebook(OpenNotebook):
         path = ARTIFACTS / f"browser-{Path(self.name).stem}-{tag}.png"
         self.cell.screenshot(path=str(path))
         return path
-
-
-def type_into_readout(nb: LabNotebook, value: str) -> None:
-    """The keyboard route of every slider, in JupyterLab and Notebook 7 alike: focus the
-    editable readout beside the slider, replace its text with ``value``, press Enter."""
-    nb.readout.scroll_into_view_if_needed()
-    nb.readout.focus()
-    keyboard = nb.page.keyboard
-    keyboard.press("ControlOrMeta+a")
-    keyboard.type(value)
-    keyboard.press("Enter")
