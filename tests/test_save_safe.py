@@ -37,7 +37,21 @@ def saved_by_jupyter(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for out in cell.outputs:
                 view = {"model_id": "f00", "version_major": 2, "version_minor": 0}
                 out.setdefault("data", {})[WIDGET_MIME] = view
+    # The kernel flushed the first multi-line print in two chunks (it flushes when it likes).
+    cell, i, out = next(
+        (c, i, o)
+        for c in nb.cells
+        for i, o in enumerate(c.get("outputs", []))
+        if o.output_type == "stream" and o.text.count("\n") > 1
+    )
+    head, tail = out.text.split("\n", 1)
+    out.text = head + "\n"
+    cell.outputs.insert(i + 1, nbformat.v4.new_output("stream", name=out.name, text=tail))
     return nb
+
+
+def streams(nb) -> list:
+    return [(c.id, o.name) for c in nb.cells for o in c.get("outputs", []) if "name" in o]
 
 
 @pytest.fixture
@@ -55,6 +69,17 @@ def test_the_simulated_save_writes_what_the_normalizer_strips(saved):
     assert not any(
         WIDGET_MIME in o.get("data", {}) for c in clean.cells for o in c.get("outputs", [])
     )
+    assert len(streams(raw)) == len(set(streams(raw))) + 1  # one print, in two chunks
+    assert len(streams(clean)) == len(set(streams(clean)))  # joined again
+
+
+def test_only_neighbouring_chunks_of_one_stream_are_joined():
+    nb = nbformat.v4.new_notebook()
+    chunks = [("stdout", "a\n"), ("stdout", "b\n"), ("stderr", "warn\n"), ("stdout", "c\n")]
+    outputs = [nbformat.v4.new_output("stream", name=n, text=t) for n, t in chunks]
+    nb.cells.append(nbformat.v4.new_code_cell("x", outputs=outputs, execution_count=1))
+    joined = [(o.name, o.text) for o in normalize(nb).cells[0].outputs]
+    assert joined == [("stdout", "a\nb\n"), ("stderr", "warn\n"), ("stdout", "c\n")]
 
 
 def test_a_saved_notebook_normalizes_to_the_committed_one(saved):

@@ -12,6 +12,9 @@ Outputs, execution counts and cell ids stay: strict nbval compares them. What go
 - the display name this machine gives the ``python3`` kernel ("Python 3 (ipykernel)" from
   ipykernel's kernelspec): it becomes the committed "Python 3". Another kernel name stays,
   and the hygiene test fails on it;
+- the seams between a cell's printed chunks: a kernel flushes ``print`` output when it
+  likes, so the same text arrives as one stream output or several; nbconvert's
+  ``CoalesceStreamsPreprocessor`` joins them, as nbval does before it compares;
 - every widget's ``application/vnd.jupyter.widget-view+json`` output. It only means
   something to a live kernel; without one (GitHub, nbviewer, an HTML export, a notebook
   not yet run) it shows "Error displaying widget". The ``text/plain`` stored beside it,
@@ -41,6 +44,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbstripout import strip_output
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -89,6 +93,7 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         raise TypeError("nb must be an nbformat 4 NotebookNode (nbformat.read(..., as_version=4))")
     nb = copy.deepcopy(nb)
     strip_output(nb, keep_output=True, keep_count=True, keep_id=True, extra_keys=STRIPPED_KEYS)
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     kernelspec = nb.metadata.get("kernelspec", {})
     if kernelspec.get("name") in KERNEL_DISPLAY_NAMES:
         kernelspec["display_name"] = KERNEL_DISPLAY_NAMES[kernelspec["name"]]
@@ -109,7 +114,12 @@ def normalized_text(text: str) -> str:
     >>> normalized_text(committed) == committed
     True
     """
-    return nbformat.writes(normalize(nbformat.reads(text, as_version=4))) + "\n"
+    return stored_text(normalize(nbformat.reads(text, as_version=4)))
+
+
+def stored_text(nb: nbformat.NotebookNode) -> str:
+    """The bytes a notebook is committed as: ``nbformat.writes`` and a final newline."""
+    return nbformat.writes(nb) + "\n"
 
 
 def clean_filter(stdin, stdout, stderr) -> int:
@@ -149,7 +159,7 @@ def normalize_files(paths: list[Path], check: bool, stamp_renderer: bool) -> int
         nb = normalize(nbformat.reads(text, as_version=4))
         if stamp_renderer:
             nb.metadata.setdefault("dlbasics", {})["renderer"] = renderer()
-        clean = nbformat.writes(nb) + "\n"
+        clean = stored_text(nb)
         if clean != text:
             changed.append(path)
             if not check:
