@@ -8,6 +8,9 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from dlbasics import _validation
 from dlbasics import letters as letters_module
@@ -305,3 +308,19 @@ def test_seed_must_be_non_negative():
 def test_split_and_seed_are_keyword_only():
     with pytest.raises(TypeError):
         letters(10, "test")  # type: ignore[misc]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hnp.arrays(np.uint8, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=30)),
+    st.sampled_from([3, 5]),
+    st.booleans(),
+)
+def test_the_stroke_filters_equal_pillows(pixels, size, erode):
+    # The templates' erosion and dilation are numpy; Pillow's rank filters are the reference.
+    from PIL import Image, ImageFilter
+
+    rank = ImageFilter.MinFilter(size) if erode else ImageFilter.MaxFilter(size)
+    expected = np.asarray(Image.fromarray(pixels).filter(rank))
+    extreme = np.minimum if erode else np.maximum
+    np.testing.assert_array_equal(letters_module._extreme_filter(pixels, size, extreme), expected)

@@ -23,17 +23,22 @@ def as_array(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
 
 
+def check_real_dtype(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` itself if it holds integers or floats; booleans, complex, strings and objects raise."""
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    return arr
+
+
 def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     """Return ``x`` as a floating ndarray, or raise an error that names ``name``.
 
     Floating input keeps its precision (float32 stays float32); integers become
     float64. Booleans, complex numbers, strings and objects are refused.
     """
-    arr = as_array(x, name)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    arr = check_real_dtype(as_array(x, name), name)
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if np.issubdtype(arr.dtype, np.integer):
