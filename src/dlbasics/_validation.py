@@ -24,7 +24,7 @@ def as_array(x, name: str) -> np.ndarray:
 
 
 def check_real_dtype(arr: np.ndarray, name: str) -> np.ndarray:
-    """``arr`` itself if it holds integers or floats; booleans, complex, strings and objects raise."""
+    """``arr`` itself if it holds integers or floats; bools, complex, strings, objects raise."""
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
