@@ -505,3 +505,23 @@ def test_the_alt_text_carries_the_figures_numbers(small_run, ten_letters):
     assert "A taken for C (1 times)" in wrong.alt
     with pytest.raises(ValueError, match="alt"):
         describe(figures["softmax_graph"], "  ")
+
+
+def test_each_hidden_units_line_is_where_its_relu_switches_on():
+    from dlbasics.network import ring_models, two_rings
+    from dlbasics.plots.network import decision_regions_figure
+
+    X, y = two_rings(200, seed=0)
+    models = ring_models(X, y)
+    _, plot = decision_regions_figure(X, y, X, y, models, 5)
+    model = models(5)
+    segments = plot.unit_lines.get_segments()
+    assert len(segments) == 5
+    for j, (start, end) in enumerate(segments):
+        w, b = model.W1[:, j], model.b1[j]
+        # both ends on the line x . w + b = 0, and the segment crosses the whole plot
+        np.testing.assert_allclose([start @ w + b, end @ w + b], 0, atol=1e-9 * np.linalg.norm(w))
+        assert np.linalg.norm(end - start) > 2 * 2.6
+    model.W1[:, 0] = 0  # a unit with no weights has no line
+    plot.update(5)
+    assert len(plot.unit_lines.get_segments()) == 4

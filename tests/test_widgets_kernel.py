@@ -158,8 +158,7 @@ def _regions_follow_the_model(sp) -> None:
     regions = np.asarray(sp.plot.image.get_array())
     np.testing.assert_array_equal(regions.ravel(), model.predict(sp.plot._grid))
     assert sp.plot.accuracy == model.score(sp.plot.X_test, sp.plot.y_test)
-    drawn = [line for line in sp.plot.unit_lines if len(line.get_xdata())]
-    assert len(drawn) == sp.slider.value
+    assert len(sp.plot.unit_lines.get_segments()) == sp.slider.value
 
 
 def one_hidden_unit(sp) -> None:

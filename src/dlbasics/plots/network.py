@@ -7,6 +7,7 @@ classifiers; these functions only draw them.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
@@ -48,11 +49,13 @@ class DecisionRegions:
         self.ax, self.models, self.label = ax, models, label
         self.X_test, self.y_test = X_test, y_test
         self._grid = _grid()
-        self.unit_lines = []
+        self.max_units, self.unit_lines = max_units, None
         if units_ax is not None:
             _scatter(units_ax, X, y)
             units_ax.set_title("each hidden unit's line, where relu switches on")
-            self.unit_lines = [units_ax.plot([], [], color=GREY, lw=1)[0] for _ in range(max_units)]
+            # One collection, not a Line2D per unit: drawing 64 separate lines was a
+            # quarter of a slider move.
+            self.unit_lines = units_ax.add_collection(LineCollection([], colors=GREY, linewidths=1))
         self.image = ax.imshow(
             np.zeros((_GRID_POINTS, _GRID_POINTS)),
             origin="lower",
@@ -65,7 +68,9 @@ class DecisionRegions:
         # The points are redrawn with the regions that change under them, to stay on top.
         points = _scatter(ax, X, y)
         self.title = ax.set_title("")
-        self.animated = [self.image, *points, self.title, *self.unit_lines]
+        self.animated = [self.image, *points, self.title]
+        if self.unit_lines is not None:
+            self.animated.append(self.unit_lines)
         self.update(value)
 
     def update(self, value) -> None:
@@ -75,16 +80,23 @@ class DecisionRegions:
         self.accuracy = model.score(self.X_test, self.y_test)
         self.value = value
         self.title.set_text(f"{self.label.format(value)}: test accuracy {self.accuracy:.0%}")
-        W1, b1 = getattr(model, "W1", None), getattr(model, "b1", None)
-        for j, line in enumerate(self.unit_lines):
-            if W1 is None or j >= W1.shape[1] or not np.any(W1[:, j]):
-                line.set_data([], [])
-                continue
-            w = W1[:, j]
-            foot = -b1[j] * w / np.dot(w, w)  # the line's point nearest the origin
-            along = np.array([-w[1], w[0]]) / np.linalg.norm(w) * 2 * _EXTENT
-            line.set_data([foot[0] - along[0], foot[0] + along[0]],
-                          [foot[1] - along[1], foot[1] + along[1]])  # fmt: skip
+        if self.unit_lines is not None:
+            self.unit_lines.set_segments(_unit_lines(model, self.max_units))
+
+
+def _unit_lines(model, max_units: int) -> np.ndarray:
+    """Segments of the lines ``x W1[:, j] + b1[j] = 0`` of the first ``max_units`` hidden
+    units, shape (units, 2 ends, 2 coordinates); none for a model without a hidden layer
+    or a unit whose weights are all zero (it has no line)."""
+    if getattr(model, "W1", None) is None:
+        return np.empty((0, 2, 2))
+    w, b = model.W1[:, :max_units].T, model.b1[:max_units]  # one row (w1, w2) per unit
+    has_line = np.any(w != 0, axis=1)
+    w, b = w[has_line], b[has_line]
+    foot = -b[:, None] * w / np.sum(w * w, axis=1, keepdims=True)  # nearest the origin
+    along = np.column_stack([-w[:, 1], w[:, 0]]) / np.linalg.norm(w, axis=1, keepdims=True)
+    half = 2 * _EXTENT * along  # long enough to cross the whole plot
+    return np.stack([foot - half, foot + half], axis=1)
 
 
 def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=8.6, height=4.4):
