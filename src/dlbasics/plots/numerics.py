@@ -103,7 +103,9 @@ def descent_contours(
     half = 0.6 * np.ptp(points, axis=0).max() + 0.1
     g0 = np.linspace(center[0] - half, center[0] + half, 160)
     g1 = np.linspace(center[1] - half, center[1] + half, 160)
-    losses = problem.loss(np.stack(np.meshgrid(g0, g1), axis=-1))
+    # One grid row at a time: the whole 160 x 160 grid at once holds a residual per
+    # grid point per sample (41 MB for 200 samples), for 100 KB of losses.
+    losses = np.array([problem.loss(row) for row in np.stack(np.meshgrid(g0, g1), axis=-1)])
     start_excess = float(problem.loss(path[0])) - problem.loss_star
     levels = _contour_levels(problem, start_excess, losses)
     ax.contour(g0, g1, losses, levels=levels, cmap="viridis", linewidths=1)
