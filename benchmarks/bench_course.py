@@ -5,8 +5,9 @@ The baseline is measured in the same run, because timings on a shared machine dr
 before it teaches anything). Then, per notebook, the time to execute it in a fresh
 kernel (nbclient, as `make notebooks` does) and its ratio to the bare one, and the
 slowest cells with what they cost (from nbclient's per-cell timestamps), so that a
-slow notebook says where its time goes. Last, strict nbval over the course, as
-`make test` runs it, against one bare notebook per course notebook.
+slow notebook says where its time goes, and each kernel's peak memory. Last, strict
+nbval over the course, as `make test` runs it, against one bare notebook per course
+notebook.
 
 Targets: every notebook within 2x bare and the course within 2x the bare ones (issue 16);
 notebook 06 within 3x (issue 17). ``--repeat R`` rounds, medians compared.
@@ -31,14 +32,26 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 BARE_SOURCE = "%matplotlib inline\nimport dlbasics\nfrom dlbasics import plots"
 
 
-def execute(nb: nbformat.NotebookNode) -> tuple[float, nbformat.NotebookNode]:
-    """Wall time to start a kernel and run every cell; the notebook with per-cell timing."""
+# Appended to every notebook run (and to the bare one, so both pay its milliseconds): the
+# kernel's peak memory. On the course's CI machines, memory a process touches for the first
+# time is slow (about 5 ms per MB, measured: the host backs the VM's pages lazily), so a
+# notebook pays at least its peak memory in time (more where it frees memory and the host
+# takes it back before the notebook asks again).
+PEAK_MEMORY_SOURCE = "import resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def execute(nb: nbformat.NotebookNode) -> tuple[float, nbformat.NotebookNode, float]:
+    """Wall time to start a kernel and run every cell; the notebook with per-cell timing
+    (without the appended cell); the kernel's peak memory in MB."""
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY_SOURCE))
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
     )
     start = time.perf_counter()
     client.execute()
-    return time.perf_counter() - start, nb
+    seconds = time.perf_counter() - start
+    peak_kb = int(nb.cells.pop().outputs[0]["text"])  # ru_maxrss is in kB on Linux
+    return seconds, nb, peak_kb / 1024
 
 
 def bare_notebook() -> nbformat.NotebookNode:
@@ -90,25 +103,33 @@ def main() -> None:
     # measures the baseline next to the notebooks, and medians over rounds are compared.
     bare_runs, runs = [], {path.name: [] for path in paths}
     for _ in range(args.repeat):
-        bare_runs.append(execute(bare_notebook())[0])
+        seconds, _, peak = execute(bare_notebook())
+        bare_runs.append((seconds, peak))
         for path in paths:
             runs[path.name].append(execute(nbformat.read(path, as_version=4)))
-    bare = statistics.median(bare_runs)
+    # median_high: a run that happened, the same rule as the notebooks' median run below.
+    bare = statistics.median_high(seconds for seconds, _ in bare_runs)
+    bare_peak = statistics.median_high(peak for _, peak in bare_runs)
     print(
         f"bare notebook (kernel + import dlbasics): {bare:.2f} s, median of {args.repeat} "
-        f"({min(bare_runs):.2f}-{max(bare_runs):.2f})\n"
+        f"({min(bare_runs)[0]:.2f}-{max(bare_runs)[0]:.2f}); peak memory {bare_peak:.0f} MB\n"
     )
-    print(f"{'notebook':<36} {'median s':>8} {'range':>11} {'x bare':>7} {'target':>7}")
+    print(
+        f"{'notebook':<36} {'median s':>8} {'range':>11} {'x bare':>7} {'target':>7} {'peak MB':>8}"
+    )
     slowest = {}
     for name, results in runs.items():
         results.sort(key=lambda run: run[0])
-        seconds, nb = results[len(results) // 2]  # the median run, cells and all
+        seconds, nb, peak = results[len(results) // 2]  # median_high: a run, cells and all
         code = [c for c in nb.cells if c.cell_type == "code"]
         slowest[name] = sorted(((cell_seconds(c), first_line(c)) for c in code), reverse=True)
         target = TARGETS.get(name, DEFAULT_TARGET)
         spread = f"{results[0][0]:.2f}-{results[-1][0]:.2f}"
         flag = "" if seconds <= target * bare else "   over"
-        print(f"{name:<36} {seconds:8.2f} {spread:>11} {seconds / bare:7.1f} {target:6.0f}x{flag}")
+        print(
+            f"{name:<36} {seconds:8.2f} {spread:>11} {seconds / bare:7.1f} {target:6.0f}x "
+            f"{peak:8.0f}{flag}"
+        )
     print(f"\nslowest {args.top} cells per notebook (seconds in the kernel, median run):")
     for name, cells in slowest.items():
         print(f"  {name}")

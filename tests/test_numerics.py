@@ -168,3 +168,10 @@ def test_normalize_pixels_makes_one_float32_copy():
     finally:
         tracemalloc.stop()
     assert peak < 1.2 * out.nbytes
+
+
+def test_normalize_pixels_of_one_grey_level_is_one_float32():
+    value = normalize_pixels(np.uint8(0))
+    assert type(value) is np.float32 and value == -1.0
+    with pytest.raises(ValueError, match=r"got values in \[-3\.0, 300\.0\]"):
+        normalize_pixels([-3, 300])

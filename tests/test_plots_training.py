@@ -519,9 +519,9 @@ def test_each_hidden_units_line_is_where_its_relu_switches_on():
     assert len(segments) == 5
     for j, (start, end) in enumerate(segments):
         w, b = model.W1[:, j], model.b1[j]
-        # both ends on the line x . w + b = 0, and the segment crosses the whole plot
+        # both ends on the line x . w + b = 0, and long enough to cross the whole square plot
         np.testing.assert_allclose([start @ w + b, end @ w + b], 0, atol=1e-9 * np.linalg.norm(w))
-        assert np.linalg.norm(end - start) > 2 * 2.6
+        assert np.linalg.norm(end - start) >= 2 * np.sqrt(2) * 2.6  # its diagonal
     model.W1[:, 0] = 0  # a unit with no weights has no line
     plot.update(5)
     assert len(plot.unit_lines.get_segments()) == 4

@@ -23,12 +23,17 @@ def as_array(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
 
 
-def check_real_dtype(arr: np.ndarray, name: str) -> np.ndarray:
-    """``arr`` itself if it holds integers or floats; bools, complex, strings, objects raise."""
+def as_real_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
+    """``np.asarray(x)`` if it holds integers or floats, as they are (no copy, no cast);
+    booleans, complex numbers, strings, objects and (unless ``allow_empty``) empty
+    arrays raise an error that names ``name``."""
+    arr = as_array(x, name)
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     return arr
 
 
@@ -38,9 +43,7 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     Floating input keeps its precision (float32 stays float32); integers become
     float64. Booleans, complex numbers, strings and objects are refused.
     """
-    arr = check_real_dtype(as_array(x, name), name)
-    if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    arr = as_real_array(x, name, allow_empty=allow_empty)
     if np.issubdtype(arr.dtype, np.integer):
         arr = arr.astype(np.float64)
     return arr

@@ -171,10 +171,11 @@ def _render_glyph(path: Path, char: str) -> Image.Image:
 
 def _extreme_filter(pixels: np.ndarray, size: int, extreme) -> np.ndarray:
     """Pillow's ``MinFilter(size)`` (``extreme=np.minimum``) or ``MaxFilter(size)``
-    (``np.maximum``) of a 2-D uint8 array, edge pixels repeated, equal byte for byte.
+    (``np.maximum``) of a 2-D uint8 array, for an odd ``size`` (as Pillow requires), edge
+    pixels repeated, equal byte for byte.
 
     A square window's extreme is the extreme over a row window of the column
-    windows' extremes: 2 (size - 1) array operations. Pillow sorts every window
+    windows' extremes: 2 (size - 1) array operations. Pillow ranks every window
     instead, which was 60 % of the time to render the templates.
     """
     r = size // 2

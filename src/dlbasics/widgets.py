@@ -233,7 +233,7 @@ def hidden_units_slider(X, y, X_test, y_test, models, *, value: int = 8) -> Slid
     Examples
     --------
     >>> from dlbasics.network import ring_models, two_rings
-    >>> X, y = two_rings(200)
+    >>> X, y = two_rings(400)  # as in notebook 06
     >>> s = hidden_units_slider(X, y, X, y, ring_models(X, y), value=1)
     >>> s.slider.value = 16
     >>> s.plot.value, s.plot.accuracy > 0.9
