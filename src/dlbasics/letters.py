@@ -328,7 +328,7 @@ def letters(n, *, split="train", seed=0):
     values, never the difficulty.
 
     Images are sampled in chunks of 1,000 from glyph templates rendered once
-    (about 0.2 s on the first call), so 20,000 take about 0.2 s and the memory
+    (about 0.2 s on the first call), so 20,000 take about 0.3 s and the memory
     peak stays close to the size of the output. The last four sets asked for of up
     to 25,000 images are kept (one more copy each, about 80 MB at most), so asking
     again costs only a copy: every call returns arrays of its own.
