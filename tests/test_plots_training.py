@@ -1,9 +1,12 @@
 """Plots and widgets of notebooks 04 (initialization) and 05 (training the classifier)."""
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+import scipy.stats
 from matplotlib.figure import Figure
 
 from dlbasics import plots, widgets
@@ -12,6 +15,7 @@ from dlbasics.cross_entropy import entropy
 from dlbasics.descent import LeastSquares, gradient_descent
 from dlbasics.letters import letters
 from dlbasics.plots.base import describe
+from dlbasics.plots.initialization import _normal_pdf
 from dlbasics.sigma_experiment import initial_loss_and_entropy, unit_logits
 
 LN10 = math.log(10)
@@ -104,6 +108,36 @@ def test_static_twins_return_figures(ten_letters):
     bars = [ax.patches for ax in fig.axes if len(ax.patches) == 10]
     heights = [[p.get_height() for p in bs] for bs in bars]
     assert max(heights[0]) < 0.5 and max(heights[1]) > 0.9  # uncertain vs opinionated
+
+
+@pytest.mark.parametrize("sigma", [1e-3, 0.01, 1.0, 10.0])
+def test_normal_pdf_matches_scipy(sigma):
+    """The figure's Gaussian is written out (scipy.stats costs half a second to import)."""
+    x = np.linspace(-8 * sigma, 8 * sigma, 257)
+    np.testing.assert_allclose(_normal_pdf(x, sigma), scipy.stats.norm.pdf(x, scale=sigma), rtol=1e-13)
+
+
+def test_the_package_and_its_figures_do_not_import_scipy_stats():
+    """scipy.stats takes about half a second to import, which Run All would pay."""
+    script = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from dlbasics import plots, widgets\n"
+        "plots.weights_initialization_figure(np.zeros((28, 28)))\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_weights_figure_draws_the_gaussian_of_each_sigma(ten_letters):
+    fig = plots.weights_initialization_figure(ten_letters[0][0], sigmas=(0.01, 1.0))
+    curves = [line for ax in fig.axes for line in ax.lines if line.get_label().startswith("N(0")]
+    assert [c.get_label() for c in curves] == ["N(0, 0.01²)", "N(0, 1²)"]
+    for curve, sigma in zip(curves, (0.01, 1.0), strict=True):
+        x, y = curve.get_data()
+        np.testing.assert_allclose(y, scipy.stats.norm.pdf(x, scale=sigma), rtol=1e-12)
 
 
 @pytest.mark.parametrize(

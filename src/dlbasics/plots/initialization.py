@@ -288,7 +288,22 @@ def initial_predictions_at(
     )
 
 
-def _draw_weights(ax, weights, sigma: float, gaussian_pdf) -> None:
+def _normal_pdf(x, sigma: float) -> np.ndarray:
+    """The density of N(0, sigma^2) at ``x``: exp(-x^2 / (2 sigma^2)) / (sigma sqrt(2 pi)).
+
+    The curve the drawn weights' histogram should follow. Written out rather than taken
+    from ``scipy.stats.norm.pdf``: it is one line of the formula, and importing
+    scipy.stats costs about half a second of notebook 04's Run All (the tests compare
+    the two).
+
+    >>> round(float(_normal_pdf(0.0, 1.0)), 4)  # 1 / sqrt(2 pi)
+    0.3989
+    """
+    x = np.asarray(x, dtype=float)
+    return np.exp(-0.5 * (x / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+
+
+def _draw_weights(ax, weights, sigma: float) -> None:
     """A histogram of the drawn weights under the Gaussian they were drawn from."""
     # Each panel on its own scale, +-3.5 sigma: on a shared one a small sigma is a spike.
     # The tick labels carry the scale; the shape is the same Gaussian.
@@ -296,7 +311,7 @@ def _draw_weights(ax, weights, sigma: float, gaussian_pdf) -> None:
     grid = np.linspace(-x_max, x_max, 401)
     bins = np.linspace(-x_max, x_max, 41)
     ax.hist(weights, bins=bins, density=True, color=BLUE, alpha=0.4, label="drawn weights")
-    pdf = gaussian_pdf(grid, scale=sigma)
+    pdf = _normal_pdf(grid, sigma)
     ax.plot(grid, pdf, color="black", lw=1.5, label=f"N(0, {sigma:g}²)")
     ax.set_xlim(-x_max, x_max)
     ax.set_ylim(0, 1.6 * pdf.max())  # headroom: the legend sits above the bell
@@ -322,10 +337,6 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     seed : int
         The same ``W1 ~ N(0, 1)`` is used for every sigma (``W = sigma * W1``).
     """
-    # Imported here, not at the top: scipy.stats takes about half a second to import,
-    # which every notebook importing `plots` would pay; only this figure needs it.
-    from scipy.stats import norm
-
     img = np.asarray(image)
     if img.ndim != 2:
         raise ValueError(f"image must be one grey image of shape (height, width), got {img.shape}")
@@ -341,7 +352,7 @@ def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -
     axes[1, 0].axis("off")
     for col, sigma in enumerate(sigmas, start=1):
         top, bottom = axes[0, col], axes[1, col]
-        _draw_weights(top, (sigma * W1).ravel(), sigma, norm.pdf)
+        _draw_weights(top, (sigma * W1).ravel(), sigma)
         kind = (
             "uncertain" if sigma == min(sigmas) else "opinionated" if sigma == max(sigmas) else ""
         )
