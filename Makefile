@@ -6,6 +6,13 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# NumPy asks Linux for transparent huge pages for every array of 4 MB or more (numpy.org,
+# "madvise hugepage on Linux"). On the VMs the course is tested on, a huge page touched
+# for the first time costs about 7 ms per MB against 0.6 ms for ordinary pages (measured),
+# which made notebook 05 pay over a second of Run All for its 20,000 letters; the training
+# epochs run as fast either way (benchmarks/bench_training.py). Exported, so Jupyter's
+# kernels, pytest and the benchmarks all get it; a value you set yourself wins.
+export NUMPY_MADVISE_HUGEPAGE ?= 0
 
 .PHONY: lab notebook test git-filter lint notebooks figures bench student book book-serve clean
 

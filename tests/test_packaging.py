@@ -1,6 +1,8 @@
 """The set-up files agree: the conda learner environment is pyproject's runtime set; CI."""
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -104,3 +106,21 @@ def test_readme_pyproject_and_environment_name_every_topic():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"(notebooks/{path.name})" in readme, f"{path.name} is not in the course table"
     assert "network.py" in readme and "training.py" in readme  # the layout
+
+
+def test_make_turns_numpys_huge_pages_off_for_everything_it_runs():
+    """Jupyter's kernels, pytest and the benchmarks inherit it (see the Makefile's comment)."""
+    show = "include Makefile\nshow:\n\t@echo $$NUMPY_MADVISE_HUGEPAGE\n"
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    made = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-f", "-", "show"],
+        input=show, capture_output=True, text=True, cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    assert made.stdout.strip() == "0"
+    # ... and numpy, imported with it, asks for no huge pages (the flag is read at import).
+    query = "from numpy._core.multiarray import _set_madvise_hugepage as f; print(f(False))"
+    numpy = subprocess.run(
+        [sys.executable, "-c", query], capture_output=True, text=True, check=True,
+        env=env | {"NUMPY_MADVISE_HUGEPAGE": made.stdout.strip()},
+    )  # fmt: skip
+    assert numpy.stdout.strip() == "False"
