@@ -395,8 +395,8 @@ def test_conditioning_figure_names_the_new_weights_and_fits_its_titles():
     fig = FIGURES["numerical_stability.png"]()
     fig.canvas.draw()
     raw_ax, std_ax = fig.axes
-    assert (raw_ax.get_xlabel(), raw_ax.get_ylabel()) == ("$w_1$", "$w_2$")
-    assert "w" in std_ax.get_xlabel() and std_ax.get_xlabel() != "$w_1$"
+    assert (raw_ax.get_xlabel(), raw_ax.get_ylabel()) == ("w₁", "w₂")
+    assert (std_ax.get_xlabel(), std_ax.get_ylabel()) == ("v₁ = σ₁w₁", "v₂ = σ₂w₂")
     assert "weights" in std_ax.get_title()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:

@@ -33,10 +33,10 @@ def _conditioning() -> Figure:
     y = X @ np.array([1.5, -0.1]) + 0.3 * rng.normal(size=n)
     Z, _, _ = standardize(X)
     # Standardized features have their own weights, v_j = sigma_j w_j: the minimum moves.
-    new_weights = (r"$v_1 = \sigma_1 w_1$", r"$v_2 = \sigma_2 w_2$")
+    new_weights = ("v₁ = σ₁w₁", "v₂ = σ₂w₂")
     panels = []
     for problem, title, names in (
-        (LeastSquares(X, y), "raw features: badly conditioned", ("$w_1$", "$w_2$")),
+        (LeastSquares(X, y), "raw features: badly conditioned", ("w₁", "w₂")),
         (
             LeastSquares(Z, y - y.mean()),
             "standardized: well conditioned, weights v = σw",

@@ -191,7 +191,7 @@ class TrueClassLoss:
         """The curve -ln p, the uniform guess's ln K, and the marker and readout update moves."""
         k = self.n_classes
         grid = np.linspace(np.exp(-self.Y_MAX), 1.0, 400)
-        ax.plot(grid, -np.log(grid), color=BLUE, lw=2, label=r"$D = -\ln p$")
+        ax.plot(grid, -np.log(grid), color=BLUE, lw=2, label="D = −ln p")
         ax.axhline(
             np.log(k), color=GREY, lw=1, ls="--", label=f"uniform guess: ln {k} = {np.log(k):.2f}"
         )

@@ -10,8 +10,9 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
-from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
+from .base import BLUE, GREY, ORANGE, decade_ticks, describe, figure_grid, panel_values
 
 # Half-tone versions of the two classes' colours, for the regions behind the points.
 _REGIONS = ListedColormap(["#aec7e8", "#ffbb78"])
@@ -146,6 +147,7 @@ def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
         layers = np.arange(1, len(values) + 1)
         ax.semilogy(layers, values, style, color=colour, label=label, markersize=4)
     ax.set(xlabel="layer", ylabel="std of the activations")
+    decade_ticks(ax.yaxis)
     ax.legend(frameon=False)
     lines = "; ".join(
         f"{label}: {values[0]:.2g} after layer 1, {values[-1]:.2g} after layer {len(values)}"
@@ -166,6 +168,7 @@ def accuracy_gap_figure(widths, train_accuracy, test_accuracy, *, width=6.4, hei
     ax.semilogx(widths, test_accuracy, "s-", color=ORANGE, label="held-out fonts")
     ax.fill_between(widths, test_accuracy, train_accuracy, color=GREY, alpha=0.2, label="gap")
     ax.set_xticks(widths, [str(w) for w in widths])
+    ax.xaxis.set_minor_locator(NullLocator())  # the widths are the ticks
     ax.set(xlabel="hidden units", ylabel="accuracy")
     ax.legend(frameon=False)
     points = "; ".join(

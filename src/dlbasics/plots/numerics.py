@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from .._validation import check_real
 from ..descent import LeastSquares
 from ..numerics import normalize_pixels
-from .base import BLUE, GREY, ORANGE, describe, figure_grid, panel_values
+from .base import BLUE, GREY, ORANGE, decade_ticks, describe, figure_grid, panel_values
 
 
 def spacing_figure(step: float = 1e-6) -> Figure:
@@ -51,6 +51,7 @@ def spacing_figure(step: float = 1e-6) -> Figure:
     )
     ax.set_xlabel("magnitude of the running total")
     ax.set_ylabel("gap to the next float")
+    decade_ticks(ax.xaxis, ax.yaxis)
     ax.set_title("Floats get sparser as they grow: float64 and float32")
     ax.legend(loc="upper left")
     return describe(
@@ -70,7 +71,7 @@ def _contour_levels(problem: LeastSquares, start_excess: float, losses, n: int =
 
 
 def descent_contours(
-    ax, problem: LeastSquares, path, title: str = "", axis_names=("$w_1$", "$w_2$")
+    ax, problem: LeastSquares, path, title: str = "", axis_names=("w₁", "w₂")
 ) -> None:
     """Draw the loss contours of ``problem`` and a gradient-descent ``path`` over them.
 
@@ -87,7 +88,7 @@ def descent_contours(
     >>> fig, ((ax,),) = figure_grid(6.0, 3.0)
     >>> descent_contours(ax, problem, path, "a round bowl")
     >>> ax.get_xlabel()
-    '$w_1$'
+    'w₁'
     """
     if not isinstance(problem, LeastSquares):
         raise TypeError(
