@@ -118,7 +118,11 @@ def test_make_turns_numpys_huge_pages_off_for_everything_it_runs():
     )  # fmt: skip
     assert made.stdout.strip() == "0"
     # ... and numpy, imported with it, asks for no huge pages (the flag is read at import).
-    query = "from numpy._core.multiarray import _set_madvise_hugepage as f; print(f(False))"
+    query = (  # numpy's own switch (numpy 2 moved it to numpy._core), which returns its state
+        "import numpy as np\n"
+        "core = getattr(np, '_core', None) or np.core\n"
+        "print(core.multiarray._set_madvise_hugepage(False))"
+    )
     numpy = subprocess.run(
         [sys.executable, "-c", query], capture_output=True, text=True, check=True,
         env=env | {"NUMPY_MADVISE_HUGEPAGE": made.stdout.strip()},

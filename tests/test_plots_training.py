@@ -242,11 +242,11 @@ def test_training_curves_at_share_their_scales(small_run):
     fig.canvas.draw()
     grid = np.array(fig.axes).reshape(2, 3)
     for row in grid:
-        assert len({ax.get_ylim() for ax in row}) == 1
+        assert all(row[0].get_shared_y_axes().joined(row[0], ax) for ax in row[1:])
         labelled = [any(t.get_visible() for t in ax.get_yticklabels()) for ax in row]
         assert labelled == [True, False, False]
         assert [bool(ax.get_ylabel()) for ax in row] == [True, False, False]
-    assert len({ax.get_xlim() for ax in grid.flat}) == 1
+    assert all(grid[0, 0].get_shared_x_axes().joined(grid[0, 0], ax) for ax in grid.flat)
     for row, shown in zip(grid, (False, True), strict=True):
         assert all(any(t.get_visible() for t in ax.get_xticklabels()) == shown for ax in row)
 
@@ -483,7 +483,7 @@ def test_sigma_static_twin_labels_each_column_once(ten_letters):
     fig.canvas.draw()
     columns = [[getattr(p, f"ax_{c}") for p in fig.plots] for c in ("probs", "loss", "entropy")]
     for column in columns:
-        assert len({ax.get_xlim() for ax in column}) == 1
+        assert all(column[0].get_shared_x_axes().joined(column[0], ax) for ax in column[1:])
         labelled = [any(t.get_visible() for t in ax.get_xticklabels()) for ax in column]
         assert labelled == [False, False, True]
         assert [bool(ax.get_xlabel()) for ax in column] == [False, False, True]
@@ -573,6 +573,28 @@ def test_no_shown_figure_needs_mathtext(small_run, ten_letters, monkeypatch):
     monkeypatch.setattr(matplotlib.mathtext.MathTextParser, "parse", refuse)
     for fig in _shown_figures(small_run[0], ten_letters).values():
         fig.canvas.draw()
+    # ... and the sliders and the live training view (each draws itself when built)
+    from dlbasics.network import ring_models, two_rings
+
+    X, y = two_rings(100, seed=0)
+    built = [
+        widgets.logits_scale_slider(),
+        widgets.true_class_probability_slider(),
+        widgets.sigma_slider(*ten_letters),
+        widgets.hidden_units_slider(X, y, X, y, ring_models(X, y), value=2),
+        widgets.TrainingProgress(epochs=3),
+    ]
+    for view in built:
+        view.fig.canvas.draw()
+
+
+def test_a_depth_figure_of_less_than_two_decades_keeps_its_tick_labels():
+    fig = plots.activation_std_figure({"He": [1.0, 0.9, 0.8]})
+    fig.canvas.draw()
+    (ax,) = fig.axes
+    low, high = ax.get_ylim()
+    labels = [t.get_text() for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+    assert len(labels) >= 2 and all(label.startswith("10") for label in labels), labels
 
 
 def test_log_axes_are_labelled_at_the_decades_in_plain_text(small_run, ten_letters):

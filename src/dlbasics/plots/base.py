@@ -33,21 +33,23 @@ def power_of_ten(value: float, _position=None) -> str:
     >>> power_of_ten(0.001), power_of_ten(1e12), power_of_ten(1.0), power_of_ten(0.5)
     ('10⁻³', '10¹²', '10⁰', '0.5')
     """
-    if value > 0:
+    if math.isfinite(value) and value > 0:
         exponent = round(math.log10(value))
-        if math.isclose(value, 10.0**exponent):
+        if math.isclose(value, 10.0**exponent, rel_tol=1e-6):  # float32 powers of ten too
             return "10" + str(exponent).translate(_SUPERSCRIPT)
     return f"{value:g}"
 
 
 def decade_ticks(*axes) -> None:
     """Tick the log ``axes`` (``ax.xaxis``, ``ax.yaxis``) at powers of ten only, labelled
-    in plain text (:func:`power_of_ten`).
+    in plain text (:func:`power_of_ten`). For axes that span several decades: on less
+    than two, one label or none would be all the axis shows.
 
     Why not matplotlib's defaults: they give a log axis about 48 minor ticks, which were
-    40 % of drawing notebook 04's sigma figures, and write each label in mathtext, whose
-    parser takes about 0.12 s to build in every kernel and 3 ms a label. The decades
-    carry the scale; a figure's text gives the values.
+    40 % of drawing notebook 04's sigma figures, and write each label in mathtext, which
+    cost the notebooks 0.07 to 0.18 s each per Run All (building its parser, loading the
+    math fonts, then 3 to 4 ms a label; measured). The decades carry the scale; a
+    figure's text gives the values.
     """
     for axis in axes:
         axis.set_major_formatter(FuncFormatter(power_of_ten))

@@ -266,7 +266,7 @@ def initial_predictions_at(
         for row, sigma in zip(axes, sigmas, strict=True)
     ]
     # Small multiples: a column's x scale is labelled once, under its bottom panel (less
-    # repetition to read, and less text to lay out: a sixth of the drawing time).
+    # repetition to read, and less text to lay out: about 15 % of the drawing time).
     for ax in axes[:-1].flat:
         ax.tick_params(labelbottom=False)
         ax.set_xlabel("")

@@ -148,6 +148,12 @@ def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
         ax.semilogy(layers, values, style, color=colour, label=label, markersize=4)
     ax.set(xlabel="layer", ylabel="std of the activations")
     decade_ticks(ax.yaxis)
+    shown = np.concatenate([np.ravel(values) for values in stds.values()])
+    shown = shown[shown > 0]
+    if shown.size and shown.max() < 100 * shown.min():
+        # Three decades in view, so that two or more are labelled: a flat line (He) stays
+        # a flat line on the scale where a shrinking one would fall by decades.
+        ax.set_ylim(shown.max() / 300, shown.max() * 3)
     ax.legend(frameon=False)
     lines = "; ".join(
         f"{label}: {values[0]:.2g} after layer 1, {values[-1]:.2g} after layer {len(values)}"
