@@ -18,6 +18,7 @@ Run: ``python benchmarks/bench_course.py [--top N] [--repeat R] [--no-nbval] [NO
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -110,6 +111,10 @@ def main() -> None:
     # median_high: a run that happened, the same rule as the notebooks' median run below.
     bare = statistics.median_high(seconds for seconds, _ in bare_runs)
     bare_peak = statistics.median_high(peak for _, peak in bare_runs)
+    # The kernels inherit this process's environment: `make bench` turns numpy's huge pages
+    # off (see the Makefile), which changes what memory-hungry notebooks (05) take.
+    huge_pages = os.environ.get("NUMPY_MADVISE_HUGEPAGE", "numpy's default")
+    print(f"NUMPY_MADVISE_HUGEPAGE: {huge_pages} (make sets 0)")
     print(
         f"bare notebook (kernel + import dlbasics): {bare:.2f} s, median of {args.repeat} "
         f"({min(bare_runs)[0]:.2f}-{max(bare_runs)[0]:.2f}); peak memory {bare_peak:.0f} MB\n"
