@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import nbformat
 import pytest
+import test_notebook_hygiene as hygiene
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "build" / "book"
@@ -182,21 +183,23 @@ def _page_of(path: Path) -> str:
 
 
 def test_widgets_show_their_sentence_not_a_repr(visits):
-    """A widget cell (tagged nbval-ignore-output) shows the sentence it stores as text/plain."""
+    """A widget (a slider cell, tagged nbval-ignore-output, or the live training view) shows
+    the sentence it stores as text/plain."""
     for name, seen in visits.items():
         for widget_repr in WIDGET_REPRS:
             assert widget_repr not in seen["text"], f"{name} shows a raw widget: {widget_repr}"
-    widget_cells = 0
+    widget_sentences = 0
     for path in _notebooks():
         page = _collapse(visits[_page_of(path)]["text"])
         for cell in nbformat.read(path, as_version=4).cells:
-            if "nbval-ignore-output" not in cell.metadata.get("tags", []):
+            if cell.cell_type != "code" or not hygiene.shows_widget_sentence(cell):
                 continue
-            widget_cells += 1
             for output in cell.outputs:
                 sentence = output.get("data", {}).get("text/plain", "")
-                assert _collapse(sentence) in page, f"{path.name}: widget sentence missing"
-    assert widget_cells, "no widget cell found in the notebooks"
+                if hygiene.SENTENCE.fullmatch(sentence.strip()):
+                    widget_sentences += 1
+                    assert _collapse(sentence) in page, f"{path.name}: widget sentence missing"
+    assert widget_sentences >= 6, f"{widget_sentences} widget sentences found in the notebooks"
 
 
 def test_every_stored_figure_is_on_its_page(visits):

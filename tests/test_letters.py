@@ -173,18 +173,6 @@ def test_asking_again_gives_equal_arrays_of_the_callers_own():
     again, again_labels = letters(300, split="valid", seed=7)
     assert again.any() and again_labels.any()  # ... without changing the next call's
     assert again.flags.writeable and again_labels.flags.writeable
-    fresh, fresh_labels = letters_module._render(300, 1, 7)  # not through the cache
-    assert np.array_equal(again, fresh) and np.array_equal(again_labels, fresh_labels)
-
-
-def test_the_cache_keeps_a_few_small_sets_only():
-    cached = letters_module._render_cached
-    cached.cache_clear()
-    for seed in range(6):
-        letters(20, seed=seed)
-    assert cached.cache_info().currsize == cached.cache_info().maxsize < 6
-    letters(letters_module._CACHED_IMAGES + 1)  # too large to keep: rendered, not cached
-    assert cached.cache_info().misses == 6
 
 
 # ------------------------------------------------------------------------ memory

@@ -33,6 +33,12 @@ VOLATILE = re.compile(r"0x[0-9a-fA-F]{6,}|\d+(\.\d+)? ?(ms|µs|ns)\b|np\.float(3
 # A widget's stored text: one sentence saying what it is and what to run (not a repr).
 SENTENCE = re.compile(r"[A-Z][^\n]*\bRun\b[^\n]*\.")
 REPR = re.compile(r"^\w+\((value|children)=|\\x89PNG")
+# A cell that trains a model while the live training view (dlbasics.widgets.TrainingProgress)
+# follows it. Unlike a slider it is compared by nbval: the view stores a fixed sentence, and
+# the cell ends with the view's static version, drawn from the run it just made. (A separate
+# live cell would repeat a fit the notebook needs anyway: 0.5 s of notebook 06, 1.3 s of 05.)
+LIVE_TRAINING = re.compile(r"\bTrainingProgress\(")
+LIVE_TRAINING_CELLS = {"05_training_the_classifier.ipynb": 1, "06_one_hidden_layer.ipynb": 1}
 
 
 def test_the_course_has_its_six_notebooks():
@@ -53,6 +59,12 @@ def _texts(cell):
             yield out.text
         elif "data" in out:
             yield out.data.get("text/plain", "")
+
+
+def shows_widget_sentence(cell) -> bool:
+    """A slider cell (exempt from comparison) or a live-training cell: both store a widget's
+    one sentence where a reader without a kernel would see the widget."""
+    return IGNORE_TAG in _tags(cell) or bool(LIVE_TRAINING.search(cell.source))
 
 
 def load(path: Path) -> nbformat.NotebookNode:
@@ -125,8 +137,33 @@ def test_widget_views_only_in_exempt_cells(name):
     raw = nbformat.read(NOTEBOOKS / name, as_version=4)
     for i, cell in enumerate(_code_cells(raw), start=1):
         shows_widget = any(WIDGET_MIME in out.get("data", {}) for out in cell.outputs)
-        assert not shows_widget or IGNORE_TAG in _tags(cell), (
+        assert not shows_widget or shows_widget_sentence(cell), (
             f"code cell {i} shows a widget but is not tagged {IGNORE_TAG}:\n{cell.source}"
+        )
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_each_live_training_cell_stores_its_sentence_then_its_static_view(name):
+    nb = load(NOTEBOOKS / name)
+    live = [(i, c) for i, c in enumerate(_code_cells(nb), 1) if LIVE_TRAINING.search(c.source)]
+    assert len(live) == LIVE_TRAINING_CELLS.get(name, 0), (
+        f"{name} has {len(live)} cells that train with the live view, expected "
+        f"{LIVE_TRAINING_CELLS.get(name, 0)}"
+    )
+    for i, cell in live:
+        assert IGNORE_TAG not in _tags(cell), (
+            f"code cell {i} trains with the live view: nbval compares it (the view stores a "
+            f"fixed sentence), so it is not tagged {IGNORE_TAG}"
+        )
+        kinds = [sorted(out.get("data", {})) for out in cell.outputs]
+        assert kinds == [["text/plain"], ["image/png", "text/plain"]], (
+            f"code cell {i} should store the live view's sentence, then its static version "
+            f"(one figure), got outputs with {kinds}. {FIX}"
+        )
+        assert SENTENCE.fullmatch(cell.outputs[0].data["text/plain"].strip()), cell.outputs[0]
+        last = cell.source.rstrip().splitlines()[-1]
+        assert last.startswith("plots.training_curves_at("), (
+            f"code cell {i} should end by drawing the static view of its run, not {last!r}"
         )
 
 
@@ -221,8 +258,9 @@ def test_html_export_shows_a_sentence_where_each_widget_stands(name):
     sentences = [
         text.strip()
         for cell in _code_cells(raw)
-        if IGNORE_TAG in _tags(cell)
+        if shows_widget_sentence(cell)
         for text in _texts(cell)
+        if SENTENCE.fullmatch(text.strip())
     ]
     assert sentences, f"{name} stores no widget sentence"
     page, _ = HTMLExporter().from_notebook_node(raw)

@@ -329,9 +329,7 @@ def letters(n, *, split="train", seed=0):
 
     Images are sampled in chunks of 1,000 from glyph templates rendered once
     (about 0.2 s on the first call), so 20,000 take about 0.3 s and the memory
-    peak stays close to the size of the output. The last four sets asked for of up
-    to 25,000 images are kept (one more copy each, about 80 MB at most), so asking
-    again costs only a copy: every call returns arrays of its own.
+    peak stays close to the size of the output.
 
     Examples
     --------
@@ -347,25 +345,7 @@ def letters(n, *, split="train", seed=0):
     split_id = _check_split(split)
     seed = check_positive_int(seed, "seed", minimum=0)
     check_memory(n * _BYTES_PER_IMAGE + _FIXED_BYTES, f"n={n} images", "n")
-    if n > _CACHED_IMAGES:
-        return _render(n, split_id, seed)
-    images, labels = _render_cached(n, split_id, seed)
-    return images.copy(), labels.copy()  # the caller's own arrays: the cache stays as rendered
-
-
-# Why a cache: notebooks 05 and 06 ask for the same images twice (each live-training cell
-# builds its own data so that it runs alone after a restart), and rendering 20,000 again
-# cost 0.35 s of Run All. Bounded: sets of up to _CACHED_IMAGES images, the last
-# _CACHED_SETS of them, about 80 MB at most; a copy costs a few milliseconds.
-_CACHED_IMAGES = 25_000
-_CACHED_SETS = 4
-
-
-@functools.lru_cache(maxsize=_CACHED_SETS)
-def _render_cached(n: int, split_id: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    images, labels = _render(n, split_id, seed)
-    images.flags.writeable = labels.flags.writeable = False
-    return images, labels
+    return _render(n, split_id, seed)
 
 
 def _render(n: int, split_id: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
