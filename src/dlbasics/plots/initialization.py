@@ -311,7 +311,7 @@ def _draw_weights(ax, weights, sigma: float) -> None:
     ax.set_ylim(0, 1.6 * pdf.max())  # headroom: the legend sits above the bell
     ax.set_yticks([])
     ax.set_xlabel("weight value (own scale)")
-    ax.legend(loc="upper left", ncols=2, frameon=False)
+    ax.legend(loc="upper left", frameon=False)  # one column: it fits inside the axes
 
 
 def weights_initialization_figure(image, sigmas=(0.01, 1.0), *, seed: int = 0) -> Figure:
