@@ -166,7 +166,7 @@ def test_a_linear_classifier_lands_in_the_notmnist_band():
     assert test < train  # test fonts are unseen
 
 
-def test_asking_again_gives_equal_arrays_of_the_callers_own():
+def test_writing_into_the_returned_arrays_never_changes_the_next_call():
     first, first_labels = letters(300, split="valid", seed=7)
     first[:] = 0  # the caller may write into its arrays ...
     first_labels[:] = 0

@@ -667,34 +667,90 @@ def inline_shell():
     InteractiveShell.clear_instance()
 
 
+def _axes_draws(monkeypatch) -> list:
+    import matplotlib.axes
+
+    draws = []
+    draw = matplotlib.axes.Axes.draw
+    monkeypatch.setattr(matplotlib.axes.Axes, "draw", lambda ax, r: draws.append(1) or draw(ax, r))
+    return draws
+
+
+def _one_panel():
+    from dlbasics.plots.base import figure_grid
+
+    fig, ((ax,),) = figure_grid(3.0, 2.0)
+    ax.plot([0, 1], [1, 0])
+    return describe(fig, "A falling line, for the test.")
+
+
 def test_in_ipython_a_course_figure_is_drawn_once_and_keeps_its_alt(inline_shell, monkeypatch):
+    import io
+
+    import matplotlib.figure
+    import PIL.Image
+
+    from dlbasics.plots.base import show_in_one_draw
+
+    formatter = inline_shell.display_formatter
+    draws = _axes_draws(monkeypatch)
+    formatter.format(_one_panel())
+    inline_draws = len(draws)
+    show_in_one_draw()  # what importing dlbasics.plots does in a notebook
+    draws.clear()
+    data, metadata = formatter.format(_one_panel())
+    assert (inline_draws, len(draws)) == (2, 1)
+    assert PIL.Image.open(io.BytesIO(data["image/png"])).size == (240, 160)  # 3 x 2 in, whole
+    assert metadata["image/png"]["alt"] == "A falling line, for the test."
+    png = formatter.formatters["image/png"]
+    mine = matplotlib.figure.Figure(figsize=(3, 2))  # a learner's own: the inline backend's
+    assert png.lookup(mine) is png.lookup_by_type(matplotlib.figure.Figure)
+
+
+def test_in_ipython_a_widget_figure_shows_its_animated_artists(inline_shell):
     import io
 
     import PIL.Image
 
-    from dlbasics.plots.base import figure_grid, show_in_one_draw
+    from dlbasics.plots.base import show_in_one_draw
 
-    def one_panel():
-        fig, ((ax,),) = figure_grid(3.0, 2.0)
-        ax.plot([0, 1], [1, 0])
-        return fig
+    show_in_one_draw()
+    progress = widgets.TrainingProgress(epochs=3)
+    progress.callback(1, {"epoch": [1], "train_loss": [1.5], "train_accuracy": [0.6]})
+    data, _ = inline_shell.display_formatter.format(progress.fig)
 
-    def drawn(fig) -> tuple[dict, dict, int]:
-        draws = []
-        draw = fig.canvas.draw
-        monkeypatch.setattr(fig.canvas, "draw", lambda: draws.append(1) or draw())
-        data, metadata = inline_shell.display_formatter.format(fig)
-        return data, metadata, len(draws)
+    def pixels(png):
+        return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
-    _, _, inline_draws = drawn(describe(one_panel(), "A falling line, for the test."))
-    show_in_one_draw()  # what importing dlbasics.plots does in a notebook
-    data, metadata, draws = drawn(describe(one_panel(), "A falling line, for the test."))
-    assert (inline_draws, draws) == (0, 1)  # the inline backend draws through print_figure
+    # The curves and titles are animated (the view blits them); shown, they are all there:
+    # the image is the view's own, up to anti-aliasing (without them, lines of it differ
+    # by full scale).
+    shown, blitted = pixels(data["image/png"]), pixels(progress.image.value)
+    assert shown.shape == blitted.shape and np.abs(shown - blitted).max() <= 8
+
+
+def test_in_ipython_the_learners_inline_settings_win(inline_shell, monkeypatch):
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib_inline.config import InlineBackend
+
+    from dlbasics.plots.base import show_in_one_draw
+
+    show_in_one_draw()
+    monkeypatch.setattr(InlineBackend.instance(), "figure_formats", {"retina"})
+    select_figure_formats(inline_shell, {"retina"})
+    draws = _axes_draws(monkeypatch)
+    data, metadata = inline_shell.display_formatter.format(_one_panel())
+    assert len(draws) == 2  # the inline backend's own printer, retina and tight box
+    import base64
+    import io
+
+    import PIL.Image
+
     png = data["image/png"]
-    assert PIL.Image.open(io.BytesIO(png)).size == (240, 160)  # 3 x 2 in at 80 dpi, whole
-    assert metadata["image/png"]["alt"] == "A falling line, for the test."
-    mine = Figure(figsize=(3, 2))  # a learner's own figure: still the inline backend's
-    mine.add_subplot().plot([0, 1])
-    assert inline_shell.display_formatter.formatters["image/png"].lookup(mine) is not (
-        inline_shell.display_formatter.formatters["image/png"].lookup(one_panel())
-    )
+    png = base64.b64decode(png) if isinstance(png, str) else png  # retina's printer: base64
+    width = PIL.Image.open(io.BytesIO(png)).size[0]
+    assert width == 2 * metadata["image/png"]["width"]  # retina: twice the pixels, shown at 1x
+    monkeypatch.setattr(InlineBackend.instance(), "figure_formats", {"svg"})
+    select_figure_formats(inline_shell, {"svg"})
+    data, _ = inline_shell.display_formatter.format(_one_panel())
+    assert "image/svg+xml" in data and "image/png" not in data

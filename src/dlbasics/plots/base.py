@@ -79,8 +79,8 @@ def panel_values(values, name: str, what: str, maximum: int = 12) -> list:
 class Figure(matplotlib.figure.Figure):
     """A matplotlib figure that carries a text alternative, ``alt``, into the notebook.
 
-    Shown as a cell's result, it is drawn by Jupyter's inline backend like any
-    figure, and its ``alt`` goes into the output's metadata
+    Shown as a cell's result, it is drawn once (:func:`show_in_one_draw`), and its
+    ``alt`` goes into the output's metadata
     (``metadata["image/png"]["alt"]``), where screen readers, the book and
     nbconvert's HTML find it. Every figure function of the course sets it with
     :func:`describe`.
@@ -89,8 +89,8 @@ class Figure(matplotlib.figure.Figure):
     alt = ""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # Only the metadata: IPython still asks the inline backend's PNG formatter for the
-        # image (it would redraw the figure even if the PNG were given here, doubling the
+        # Only the metadata: IPython still asks the PNG formatter registered for the type
+        # for the image (it would redraw the figure even if the PNG were given here, doubling the
         # cost of every figure), and merges this alt text into the output's metadata.
         return ({}, {"image/png": {"alt": self.alt}}) if self.alt else None
 
@@ -163,19 +163,42 @@ def show_in_one_draw() -> None:
 
     Jupyter's inline backend saves a figure with ``bbox_inches="tight"``: it draws the
     whole figure once to find the ink's bounding box, then again to save the PNG. The
-    course's figures lay themselves out (constrained layout, checked to keep their ink
-    inside the figure by tests/test_plots_basics.py), so one draw is enough: that saved
-    0.1 to 0.3 s of every multi-panel figure, a fifth of notebook 04's Run All.
-    Only :class:`Figure` is affected, not the figures a learner makes with pyplot.
-    Outside IPython this does nothing.
+    course's figures lay themselves out (constrained layout; tests/test_plots_training.py
+    checks that their ink stays inside the figure), so one draw is enough. Measured: 0.1
+    to 0.3 s less for each multi-panel figure, about 8 % of notebooks 03 and 04's Run All.
+    Only :class:`Figure` is affected, not the figures a learner makes with pyplot, and
+    only under the inline backend's default settings (PNG, tight box): with other
+    settings (``%config InlineBackend.figure_formats = ["retina"]``, say) the inline
+    backend draws the course's figures too. Outside IPython this does nothing.
     """
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
-    if shell is not None:
-        shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+
+    def one_draw(fig: Figure) -> bytes | None:
+        from matplotlib_inline.config import InlineBackend
+
+        inline = InlineBackend.instance()
+        defaults = set(inline.figure_formats) == {"png"} and inline.print_figure_kwargs == {
+            "bbox_inches": "tight"
+        }
+        if defaults:
+            return _figure_png(fig)
+        try:  # the learner's own settings: the inline backend's printer, if PNG is on
+            return png.lookup_by_type(matplotlib.figure.Figure)(fig)
+        except KeyError:
+            return None
+
+    png.for_type(Figure, one_draw)
 
 
 def _figure_png(fig: Figure) -> bytes:
+    """All of ``fig``, animated artists included (a widget's figure marks the ones it
+    redraws; a plain draw skips them), as PNG."""
     fig.canvas.draw()
+    for artist in fig.findobj(lambda a: a.get_animated()):
+        fig.draw_artist(artist)
     return _encode(fig, compress_level=6)  # stored in the notebooks: size over speed
 
 
