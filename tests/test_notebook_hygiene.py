@@ -161,7 +161,10 @@ def test_each_live_training_cell_stores_its_sentence_then_its_static_view(name):
             f"code cell {i} should store the live view's sentence, then its static version "
             f"(one figure), got outputs with {kinds}. {FIX}"
         )
-        assert SENTENCE.fullmatch(cell.outputs[0].data["text/plain"].strip()), cell.outputs[0]
+        sentence = cell.outputs[0].data["text/plain"].strip()
+        assert SENTENCE.fullmatch(sentence) and sentence.endswith("to watch it train."), (
+            f"code cell {i} should store the live view's sentence, not {sentence!r}. {FIX}"
+        )
         last = cell.source.rstrip().splitlines()[-1]
         assert last.startswith("plots.training_curves_at("), (
             f"code cell {i} should end by drawing the static view of its run, not {last!r}"

@@ -26,7 +26,8 @@ def plain_text(widget) -> str:
     """The sentence shown in place of ``widget`` wherever widgets cannot render.
 
     ``widget`` is anything with a ``summary`` (what it is and does), such as a
-    :class:`SliderPlot`. A notebook normalizer can store just this text.
+    :class:`SliderPlot`, followed by its ``run_hint`` if it has one (``RUN_HINT``
+    otherwise). A notebook normalizer can store just this text.
 
     Examples
     --------
@@ -37,7 +38,7 @@ def plain_text(widget) -> str:
     summary = getattr(widget, "summary", None)
     if not isinstance(summary, str) or not summary.strip():
         raise TypeError(f"widget must have a summary sentence, got {type(widget).__name__}")
-    return f"{summary} {RUN_HINT}"
+    return f"{summary} {getattr(widget, 'run_hint', RUN_HINT)}"
 
 
 def _png_image(value: bytes = b"") -> widgets.Image:
@@ -289,6 +290,8 @@ class TrainingProgress:
     """
 
     summary = "Live training view: a progress bar and the loss and accuracy curves, per epoch."
+    # It moves only while its own cell trains (the figure after it is its static version).
+    run_hint = "Run this cell, after the cells above (or Run All), to watch it train."
 
     def __init__(self, epochs: int, *, width: float = 8.0, height: float = 3.0):
         self.fig, self.plot = plots.training_curves_figure(epochs, width=width, height=height)
