@@ -730,6 +730,10 @@ def test_in_ipython_a_widget_figure_shows_its_animated_artists(inline_shell):
 
 
 def test_in_ipython_the_learners_inline_settings_win(inline_shell, monkeypatch):
+    import base64
+    import io
+
+    import PIL.Image
     from IPython.core.pylabtools import select_figure_formats
     from matplotlib_inline.config import InlineBackend
 
@@ -741,11 +745,6 @@ def test_in_ipython_the_learners_inline_settings_win(inline_shell, monkeypatch):
     draws = _axes_draws(monkeypatch)
     data, metadata = inline_shell.display_formatter.format(_one_panel())
     assert len(draws) == 2  # the inline backend's own printer, retina and tight box
-    import base64
-    import io
-
-    import PIL.Image
-
     png = data["image/png"]
     png = base64.b64decode(png) if isinstance(png, str) else png  # retina's printer: base64
     width = PIL.Image.open(io.BytesIO(png)).size[0]

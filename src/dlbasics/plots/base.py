@@ -124,21 +124,26 @@ def figure_grid(width: float, height: float, nrows: int = 1, ncols: int = 1, **s
     return fig, fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
 
 
-def render_png(fig: Figure) -> bytes:
-    """Draw all of ``fig`` and encode it as PNG bytes.
+def render_png(fig: Figure, compress_level: int = 1) -> bytes:
+    """Draw all of ``fig``, animated artists included, and encode it as PNG bytes.
+
+    A plain draw skips the artists a widget marks animated (it blits them over a
+    cached background), so they are drawn on top here.
 
     >>> render_png(figure_grid(2.0, 1.0)[0])[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     fig.canvas.draw()
-    return encode_png(fig)
+    for artist in fig.findobj(lambda a: a.get_animated()):
+        fig.draw_artist(artist)
+    return encode_png(fig, compress_level)
 
 
-def encode_png(fig: Figure) -> bytes:
+def encode_png(fig: Figure, compress_level: int = 1) -> bytes:
     """Encode what the canvas holds now as PNG, without drawing.
 
-    RGB (a plot needs no transparency) at zlib level 1: on a slider move,
-    encoding speed matters more than the last few percent of size.
+    RGB (a plot needs no transparency), by default at zlib level 1: on a slider
+    move, encoding speed matters more than the last few percent of size.
 
     >>> import io
     >>> fig, ((ax,),) = figure_grid(2.0, 1.0)
@@ -146,10 +151,6 @@ def encode_png(fig: Figure) -> bytes:
     >>> PIL.Image.open(io.BytesIO(encode_png(fig))).size
     (160, 80)
     """
-    return _encode(fig, compress_level=1)
-
-
-def _encode(fig: Figure, compress_level: int) -> bytes:
     rgba = PIL.Image.frombuffer(
         "RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba()
     )
@@ -183,23 +184,14 @@ def show_in_one_draw() -> None:
         defaults = set(inline.figure_formats) == {"png"} and inline.print_figure_kwargs == {
             "bbox_inches": "tight"
         }
-        if defaults:
-            return _figure_png(fig)
+        if defaults:  # stored in the notebooks: size over encoding speed
+            return render_png(fig, compress_level=6)
         try:  # the learner's own settings: the inline backend's printer, if PNG is on
             return png.lookup_by_type(matplotlib.figure.Figure)(fig)
         except KeyError:
             return None
 
     png.for_type(Figure, one_draw)
-
-
-def _figure_png(fig: Figure) -> bytes:
-    """All of ``fig``, animated artists included (a widget's figure marks the ones it
-    redraws; a plain draw skips them), as PNG."""
-    fig.canvas.draw()
-    for artist in fig.findobj(lambda a: a.get_animated()):
-        fig.draw_artist(artist)
-    return _encode(fig, compress_level=6)  # stored in the notebooks: size over speed
 
 
 class Blitter:
