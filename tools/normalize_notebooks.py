@@ -33,7 +33,11 @@ through unchanged, with a warning on stderr, so git still works on a broken file
 ``--stamp-renderer`` (``make notebooks``, right after executing) also records in
 ``metadata.dlbasics.renderer`` which matplotlib and FreeType drew the stored images:
 strict nbval compares images only where the same renderer draws them again
-(``tests/notebook_images.py``), since text layout differs between versions.
+(``tests/notebook_images.py``), since text layout differs between versions. It records in
+``metadata.dlbasics.arithmetic`` what computed the stored numbers (numpy, its BLAS and the
+BLAS kernel for this processor): a cell tagged ``rounding-sensitive`` (a diverging run, whose
+numbers change with the last bits of a matrix product) is compared only where the same
+arithmetic computes it again.
 """
 
 from __future__ import annotations
@@ -74,6 +78,41 @@ def renderer() -> str:
 
     minor = ".".join(matplotlib.__version__.split(".")[:2])
     return f"matplotlib {minor}, FreeType {ft2font.__freetype_version__}"
+
+
+def arithmetic() -> str:
+    """What computes this environment's numbers: numpy and the SIMD target of its ``exp``, its
+    BLAS and the BLAS kernel in use.
+
+    OpenBLAS picks a kernel for the processor at run time (or the one ``OPENBLAS_CORETYPE``
+    names), and numpy picks SIMD loops the same way; they round differently, so float32
+    results differ in their last bits, and a diverging training run makes such differences
+    large.
+
+    >>> arithmetic().startswith("numpy ")
+    True
+    """
+    import numpy  # here, not at the top, as in renderer()
+    from threadpoolctl import threadpool_info
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    # numpy's own BLAS first (a wheel keeps it in numpy.libs; scipy may load another)
+    blas.sort(key=lambda lib: "numpy" not in Path(lib["filepath"]).parent.name)
+    if not blas:
+        return f"numpy {numpy.__version__}, no BLAS found"
+    kernel = f" {blas[0]['architecture']} kernels" if blas[0].get("architecture") else ""
+    return f"{_numpy_simd(numpy)}, {blas[0]['internal_api']} {blas[0]['version']}{kernel}"
+
+
+def _numpy_simd(numpy) -> str:
+    """``numpy 2.4.6 (exp: X86_V4)``: the SIMD loop numpy runs for float32 exp, where it says."""
+    try:  # numpy >= 2.3 says which loop it dispatched to; older numpy gives the version only
+        from numpy.lib.introspect import opt_func_info
+
+        (target,) = opt_func_info(func_name="^exp$", signature="^float32")["exp"].values()
+        return f"numpy {numpy.__version__} (exp: {target['current']})"
+    except (ImportError, KeyError, ValueError):
+        return f"numpy {numpy.__version__}"
 
 
 def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -158,7 +197,9 @@ def normalize_files(paths: list[Path], check: bool, stamp_renderer: bool) -> int
         text = path.read_text(encoding="utf-8")
         nb = normalize(nbformat.reads(text, as_version=4))
         if stamp_renderer:
-            nb.metadata.setdefault("dlbasics", {})["renderer"] = renderer()
+            nb.metadata.setdefault("dlbasics", {}).update(
+                renderer=renderer(), arithmetic=arithmetic()
+            )
         clean = stored_text(nb)
         if clean != text:
             changed.append(path)
