@@ -111,7 +111,7 @@ def _numpy_simd(numpy) -> str:
 
         (target,) = opt_func_info(func_name="^exp$", signature="^float32")["exp"].values()
         return f"numpy {numpy.__version__} (exp: {target['current']})"
-    except (ImportError, KeyError, ValueError):
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
         return f"numpy {numpy.__version__}"
 
 
