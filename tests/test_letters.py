@@ -218,7 +218,9 @@ def test_the_memory_check_uses_what_is_available(monkeypatch):
 
 
 def fake_memory(monkeypatch, tmp_path, *, meminfo_kb=None, sysconf_bytes=None):
-    """Fake /proc/meminfo (MemFree 1 GiB, MemAvailable as given) and sysconf's free pages."""
+    """Fake /proc/meminfo (MemFree 1 GiB, MemAvailable as given), sysconf's free pages and
+    an empty /sys/fs/cgroup (no container limit; fake_cgroup adds one)."""
+    monkeypatch.setattr(_validation, "CGROUP", str(tmp_path / "cgroup"))
     path = tmp_path / "meminfo"
     if meminfo_kb is not None:
         path.write_text(
@@ -242,6 +244,43 @@ def test_the_memory_check_counts_the_page_cache(monkeypatch, tmp_path):
     _validation.check_memory(2 * 2**30, "2 GiB of weights", "shape")
     with pytest.raises(ValueError, match=r"need about 7.0 GiB, more than the 6.0 GiB of memory av"):
         _validation.check_memory(7 * 2**30, "weights", "shape")
+
+
+def fake_cgroup(tmp_path, version, limit, used, cache):
+    """A container's memory files: limit and usage in bytes, and its droppable page cache."""
+    limit_file, usage_file, cache_key = _validation.CGROUP_FILES[version == 1]
+    limit_path, usage_path = tmp_path / "cgroup" / limit_file, tmp_path / "cgroup" / usage_file
+    limit_path.parent.mkdir(parents=True, exist_ok=True)
+    limit_path.write_text(f"{limit}\n")
+    usage_path.write_text(f"{used}\n")
+    (limit_path.parent / "memory.stat").write_text(f"anon 1\n{cache_key} {cache}\nfile 9\n")
+
+
+@pytest.mark.parametrize("version", [2, 1])
+def test_a_container_limit_below_memavailable_wins(monkeypatch, tmp_path, version):
+    # The host has 6 GiB available; the container may use 2 GiB, has 1.5 GiB charged of which
+    # 0.25 GiB is page cache it can drop: 0.75 GiB left.
+    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20, sysconf_bytes=2**30)
+    fake_cgroup(tmp_path, version, limit=2 * 2**30, used=3 * 2**29, cache=2**28)
+    assert _validation.available_memory() == (3 * 2**28, "left under this container's memory limit")
+    with pytest.raises(ValueError, match=r"more than the 0.8 GiB left under this container's memo"):
+        _validation.check_memory(2**30, "weights", "shape")
+
+
+@pytest.mark.parametrize(
+    ("version", "limit"), [(2, "max"), (1, 9223372036854771712)], ids=["v2 max", "v1 huge"]
+)
+def test_a_container_without_a_limit_leaves_memavailable(monkeypatch, tmp_path, version, limit):
+    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20)
+    fake_cgroup(tmp_path, version, limit=limit, used=2**30, cache=0)
+    assert _validation.available_memory() == (6 * 2**30, "of memory available")
+
+
+def test_an_unreadable_cgroup_file_is_no_limit(monkeypatch, tmp_path):
+    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20)
+    fake_cgroup(tmp_path, 2, limit=2**30, used=0, cache=0)
+    (tmp_path / "cgroup" / "memory.current").write_text("not a number\n")
+    assert _validation.available_memory() == (6 * 2**30, "of memory available")
 
 
 def test_without_proc_meminfo_sysconf_is_the_fallback(monkeypatch, tmp_path):

@@ -13,6 +13,12 @@ import numpy as np
 # may exceed this.
 MEMORY_CAP_BYTES = 2**33  # 8 GiB
 MEMINFO = "/proc/meminfo"  # Linux's report of memory, read by available_memory
+CGROUP = "/sys/fs/cgroup"  # where Linux shows a container's memory limit, if it has one
+# (limit, usage, the memory.stat line of page cache the kernel can drop) under cgroup v2, then v1
+CGROUP_FILES = [
+    ("memory.max", "memory.current", "inactive_file"),
+    ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "total_inactive_file"),
+]
 
 
 def as_array(x, name: str) -> np.ndarray:
@@ -125,15 +131,43 @@ def _meminfo_available(path: str) -> int | None:
     return None
 
 
+def _cgroup_left(root: str) -> int | None:
+    """Bytes this process's container may still use under its memory limit, or None.
+
+    Inside a container (a Binder pod, a CI job) MemAvailable reports the host's memory,
+    while the kernel stops the container at its cgroup's limit. Page cache the cgroup
+    can drop (its inactive file pages) counts as free, as the kernel reclaims it first.
+    """
+    for limit_file, usage_file, cache_key in CGROUP_FILES:
+        limit_path = os.path.join(root, limit_file)
+        try:
+            with open(limit_path) as file:
+                limit = file.read().strip()
+            if limit == "max":  # cgroup v2: no limit set
+                return None
+            with open(os.path.join(root, usage_file)) as file:
+                used = int(file.read())
+            with open(os.path.join(os.path.dirname(limit_path), "memory.stat")) as file:
+                stat = dict(line.split(maxsplit=1) for line in file if line.strip())
+            return max(int(limit) - used + int(stat.get(cache_key, 0)), 0)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def available_memory() -> tuple[int, str]:
     """Bytes of memory available now, and where that number comes from (for error messages).
 
     Linux's MemAvailable counts the page cache the kernel can drop; MemFree (what
     ``os.sysconf("SC_AVPHYS_PAGES")`` reports) leaves it out, and on a machine
     with a warm cache would refuse sizes that fit. sysconf is the fallback where
-    ``/proc`` is absent, then a fixed cap where neither is reported.
+    ``/proc`` is absent, then a fixed cap where neither is reported. A container's
+    own limit wins where it is lower (no limit: cgroup v1 reports a huge number).
     """
+    left = _cgroup_left(CGROUP)
     available = _meminfo_available(MEMINFO)
+    if left is not None and (available is None or left < available):
+        return left, "left under this container's memory limit"
     if available is not None:
         return available, "of memory available"
     try:
