@@ -63,7 +63,8 @@ lint: $(STAMP)
 ## nbclient's `jupyter execute` (one fresh kernel per notebook), then
 ## tools/normalize_notebooks.py (nbstripout's metadata list, and widget views dropped so
 ## readers without a kernel see each widget's one-sentence text; outputs and counts stay;
-## the matplotlib and FreeType that drew the images recorded for the image check).
+## the matplotlib and FreeType that drew the images, and the numpy and BLAS kernel that
+## computed the outputs, recorded for the image check).
 NB ?= notebooks/*.ipynb
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 --kernel_name=python3 $(NB)

@@ -80,6 +80,9 @@ def renderer() -> str:
     return f"matplotlib {minor}, FreeType {ft2font.__freetype_version__}"
 
 
+UNKNOWN_KERNEL = "kernel unknown"  # a BLAS that does not say (MKL, FlexiBLAS): never "the same"
+
+
 def arithmetic() -> str:
     """What computes this environment's numbers: numpy and the SIMD target of its ``exp``, its
     BLAS and the BLAS kernel in use.
@@ -87,7 +90,8 @@ def arithmetic() -> str:
     OpenBLAS picks a kernel for the processor at run time (or the one ``OPENBLAS_CORETYPE``
     names), and numpy picks SIMD loops the same way; they round differently, so float32
     results differ in their last bits, and a diverging training run makes such differences
-    large.
+    large. Where the BLAS does not name its kernel, the stamp says ``UNKNOWN_KERNEL``, and
+    tests/notebook_images.py counts it as other arithmetic even against itself.
 
     >>> arithmetic().startswith("numpy ")
     True
@@ -96,22 +100,39 @@ def arithmetic() -> str:
     from threadpoolctl import threadpool_info
 
     blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    # numpy's own BLAS first (a wheel keeps it in numpy.libs; scipy may load another)
-    blas.sort(key=lambda lib: "numpy" not in Path(lib["filepath"]).parent.name)
     if not blas:
-        return f"numpy {numpy.__version__}, no BLAS found"
-    kernel = f" {blas[0]['architecture']} kernels" if blas[0].get("architecture") else ""
-    return f"{_numpy_simd(numpy)}, {blas[0]['internal_api']} {blas[0]['version']}{kernel}"
+        return f"{_numpy_simd(numpy)}, no BLAS found"
+    # numpy's own BLAS first: a wheel keeps it in numpy.libs (Linux, Windows) or numpy/.dylibs
+    # (macOS); scipy may load another. Elsewhere (conda, a system BLAS) they share one, the
+    # first loaded.
+    blas.sort(key=lambda lib: not _inside_numpy(lib["filepath"]))
+    kernel = f"{blas[0]['architecture']} kernels" if blas[0].get("architecture") else UNKNOWN_KERNEL
+    return f"{_numpy_simd(numpy)}, {blas[0]['internal_api']} {blas[0]['version']} {kernel}"
+
+
+def _inside_numpy(filepath: str) -> bool:
+    """Whether a shared library lies in numpy's package: ``numpy.libs/`` or ``numpy/.dylibs/``."""
+    folder = Path(filepath).parent
+    return folder.name == "numpy.libs" or (
+        folder.name == ".dylibs" and folder.parent.name == "numpy"
+    )
 
 
 def _numpy_simd(numpy) -> str:
-    """``numpy 2.4.6 (exp: X86_V4)``: the SIMD loop numpy runs for float32 exp, where it says."""
-    try:  # numpy >= 2.3 says which loop it dispatched to; older numpy gives the version only
-        from numpy.lib.introspect import opt_func_info
-
-        (target,) = opt_func_info(func_name="^exp$", signature="^float32")["exp"].values()
+    """``numpy 2.4.6 (exp: X86_V4)``: the SIMD loop numpy runs for float32 exp, where it says;
+    before numpy 2.3, the highest SIMD target this processor lets numpy dispatch to."""
+    try:
+        info = numpy.lib.introspect.opt_func_info(func_name="^exp$", signature="^float32")
+        (target,) = info["exp"].values()
         return f"numpy {numpy.__version__} (exp: {target['current']})"
-    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):
+        pass
+    try:  # numpy 2.0-2.2 keep these in numpy._core, 1.x in numpy.core
+        umath = getattr(numpy, "_core", None) or numpy.core
+        features = umath._multiarray_umath.__cpu_features__
+        targets = [t for t in umath._multiarray_umath.__cpu_dispatch__ if features.get(t)]
+        return f"numpy {numpy.__version__} (SIMD: {targets[-1] if targets else 'baseline'})"
+    except AttributeError:
         return f"numpy {numpy.__version__}"
 
 
@@ -221,7 +242,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--stamp-renderer",
         action="store_true",
-        help="record this environment's matplotlib and FreeType as what drew the images",
+        help="record this environment's renderer (matplotlib, FreeType) and arithmetic (numpy, "
+        "BLAS and kernel) as what drew the images and computed the outputs",
     )
     args = parser.parse_args(argv)
     if args.check and args.stamp_renderer:
