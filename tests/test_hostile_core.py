@@ -53,8 +53,8 @@ HOSTILE = [
     ),
     ("ragged labels", lambda: fit(y=[[0, 1], [2]]), ValueError, r"y must be a rectangular array"),
     # item 3: standardize
-    ("standardize NaN X", lambda: standardize([[np.nan], [1.0]]), ValueError, r"X must not .*NaN"),
-    ("standardize inf X", lambda: standardize([[np.inf], [1.0]]), ValueError, r"X must not .*inf"),
+    ("standardize NaN X", lambda: standardize([[np.nan], [1.0]]), ValueError, r"X must be finite"),
+    ("standardize inf X", lambda: standardize([[np.inf], [1.0]]), ValueError, r"X must .*got inf"),
     (
         "standardize overflowing X",
         lambda: standardize([[1e308], [1e308]]),
@@ -65,13 +65,13 @@ HOSTILE = [
         "standardize NaN mean",
         lambda: standardize([[1.0]], [np.nan], [1.0]),
         ValueError,
-        r"mean must not contain NaN",
+        r"mean must be finite \(no NaN",
     ),
     (
         "standardize inf std",
         lambda: standardize([[1.0]], [0.0], [np.inf]),
         ValueError,
-        r"std must not contain NaN or inf",
+        r"std must be finite \(no NaN or inf\)",
     ),
     # item 9: entropy of things that are not distributions
     ("entropy [5, 5]", lambda: entropy([5.0, 5.0]), ValueError, r"p must hold probabilities"),

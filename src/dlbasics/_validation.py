@@ -55,6 +55,23 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     return arr
 
 
+def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` itself if every entry is finite, else a ValueError naming ``name`` and the
+    first NaN or inf (where it is: a learner looking for it in a large array needs that).
+
+    >>> check_finite(np.array([[1.0, 2.0], [np.nan, 3.0]]), "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be finite (no NaN or inf), got nan at index (1, 0)
+    """
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        index = tuple(int(i) for i in np.unravel_index(bad[0], arr.shape))
+        at = f" at index {index}" if arr.ndim > 1 else f" at index {index[0]}" if arr.ndim else ""
+        raise ValueError(f"{name} must be finite (no NaN or inf), got {arr[index]}{at}")
+    return arr
+
+
 def check_axis(axis, ndim: int, name: str = "axis") -> int:
     """Return ``axis`` as a non-negative int, or raise naming the valid range."""
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):

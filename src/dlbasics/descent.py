@@ -12,7 +12,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_memory, check_positive_int, check_real
+from ._validation import (
+    as_float_array,
+    check_finite,
+    check_memory,
+    check_positive_int,
+    check_real,
+)
 
 
 class LeastSquares:
@@ -50,8 +56,7 @@ class LeastSquares:
             raise ValueError(
                 f"y must have shape ({X.shape[0]},), one target per row of X, got {y.shape}"
             )
-        if not (np.isfinite(X).all() and np.isfinite(y).all()):
-            raise ValueError("X and y must be finite (no NaN or inf)")
+        check_finite(X, "X"), check_finite(y, "y")
         n = X.shape[0]
         self.X, self.y = X, y
         self.hessian = X.T @ X / n

@@ -50,7 +50,9 @@ def _check_labels(labels, n: int) -> np.ndarray:
 
 
 def _check_center(center, shape) -> np.ndarray:
-    """A mean image in grey levels, of the images' ``shape``, as float64."""
+    """A mean image in grey levels, of the images' ``shape``, as float64.
+
+    normalize_pixels checks the range again, but its error would name ``images``."""
     center = as_float_array(center, "center").astype(np.float64)
     if center.shape != shape:
         raise ValueError(f"center must be one image of shape {shape}, got {center.shape}")

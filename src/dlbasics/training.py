@@ -47,7 +47,13 @@ import warnings
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validation import as_float_array, as_int_labels, check_positive_int, check_real
+from ._validation import (
+    as_float_array,
+    as_int_labels,
+    check_finite,
+    check_positive_int,
+    check_real,
+)
 from .cross_entropy import cross_entropy_from_logits
 
 __all__ = ["DivergenceError", "HISTORY_KEYS", "train"]
@@ -84,9 +90,7 @@ def check_X(X, name: str = "X") -> np.ndarray:
             f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}; "
             "flatten images first, e.g. images.reshape(len(images), -1)"
         )
-    if not np.isfinite(X).all():
-        raise ValueError(f"{name} must not contain NaN or inf")
-    return X
+    return check_finite(X, name)
 
 
 def check_y(y, X: np.ndarray, name: str, n_classes: int | None) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .._validation import as_float_array, check_positive_int
+from .._validation import as_float_array, check_finite, check_positive_int
 from .base import BLUE, GREY, ORANGE, describe, figure_grid
 from .training import LN_10, _check_history
 
@@ -41,9 +41,7 @@ def _check_losses(losses, name: str) -> np.ndarray:
             f"{name} must be a 1-D list: the initial loss, then the loss after each epoch "
             f"(at least 2 values), got shape {losses.shape}"
         )
-    if not np.all(np.isfinite(losses)):
-        raise ValueError(f"{name} must be finite, got {losses}")
-    return losses
+    return check_finite(losses, name)
 
 
 def compare_runs_figure(runs) -> Figure:

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from .._validation import as_float_array, check_real
+from .._validation import as_float_array, check_finite, check_real
 from ..cross_entropy import entropy
 from ..softmax import softmax
 from .base import (
@@ -27,9 +27,7 @@ def _check_scores(scores) -> np.ndarray:
         raise ValueError(
             f"scores must be a 1-D list of at least 2 scores, got shape {scores.shape}"
         )
-    if not np.isfinite(scores).all():
-        raise ValueError("scores must be finite")
-    return scores
+    return check_finite(scores, "scores")
 
 
 class SoftmaxBars:
