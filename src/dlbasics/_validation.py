@@ -64,9 +64,9 @@ def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     ...
     ValueError: X must be finite (no NaN or inf), got nan at index (1, 0)
     """
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        index = tuple(int(i) for i in np.unravel_index(bad[0], arr.shape))
+    finite = np.isfinite(arr)
+    if not finite.all():
+        index = tuple(int(i) for i in np.unravel_index(np.argmin(finite), arr.shape))
         at = f" at index {index}" if arr.ndim > 1 else f" at index {index[0]}" if arr.ndim else ""
         raise ValueError(f"{name} must be finite (no NaN or inf), got {arr[index]}{at}")
     return arr
