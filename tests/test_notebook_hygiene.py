@@ -6,6 +6,8 @@ widget views) never fails them; tests/test_save_safe.py proves it. Every failure
 which command fixes it.
 """
 
+import ast
+import builtins
 import html
 import json
 import re
@@ -316,6 +318,19 @@ def test_every_claim_check_cell_is_hidden_silent_and_follows_a_cell(nb):
         )
 
 
+def _names(source: str, imports: bool = False) -> set[str]:
+    """The variable names a cell's code uses (or, with ``imports``, those it imports)."""
+    tree = ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))  # magics are not Python
+    if imports:
+        return {
+            (alias.asname or alias.name).split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
+
+
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_rounding_sensitive_cell_has_its_verdict_checked_beside_it(name):
     # Where its outputs are not compared, a claim-check cell next to it still checks what the
@@ -326,11 +341,17 @@ def test_each_rounding_sensitive_cell_has_its_verdict_checked_beside_it(name):
         f"{name} has {len(tagged)} cells tagged {ROUNDING_SENSITIVE}; if that is on purpose, "
         "update ROUNDING_SENSITIVE_CELLS"
     )
+    imported = {name for cell in code for name in _names(cell.source, imports=True)}
     for i in tagged:
-        neighbours = [code[j] for j in (i - 1, i + 1) if 0 <= j < len(code)]
-        assert any(count_asserts.CLAIM_TAG in _tags(c) for c in neighbours), (
+        results = _names(code[i].source) - imported  # what it computes or draws
+        checks = [code[j] for j in (i - 1, i + 1) if 0 <= j < len(code)]
+        checked = {
+            n for c in checks if count_asserts.CLAIM_TAG in _tags(c) for n in _names(c.source)
+        }
+        assert results & checked, (
             f"{name}, code cell {i + 1} is {ROUNDING_SENSITIVE}: put a claim-check cell right "
-            "after it (or after the cell whose runs it draws) that checks its verdict"
+            "after it (or after the cell whose runs it draws) that checks its verdict, with "
+            f"asserts on what it computes ({', '.join(sorted(results)) or 'nothing'})"
         )
         assert not {t for t in _tags(code[i]) if t.startswith("nbval")}, (
             f"{name}, code cell {i + 1}: a {ROUNDING_SENSITIVE} cell is compared where its "
