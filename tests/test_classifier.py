@@ -8,7 +8,7 @@ import pytest
 import scipy.optimize
 import scipy.special
 
-from dlbasics import _validation
+from dlbasics import _memory
 from dlbasics.classifier import (
     DivergenceError,
     LogisticClassifier,
@@ -483,7 +483,7 @@ def test_weights_that_cannot_fit_are_refused_before_allocating():
 def test_the_weight_memory_estimate_counts_the_batch(monkeypatch):
     # 10 classes x (5 x 4 features + 3 x 100 rows) x 8 bytes = 25,600 bytes.
     X, y = np.zeros((100, 4)), np.arange(100) % 10
-    monkeypatch.setattr(_validation, "available_memory", lambda: (25_600, "free"))
+    monkeypatch.setattr(_memory, "available_memory", lambda: (25_600, "free"))
     LogisticClassifier().fit(X, y, epochs=1)
     with pytest.raises(ValueError, match=r"ask for a smaller n_classes"):
         LogisticClassifier(n_classes=11).fit(X, y, epochs=1)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dlbasics import _validation
+from dlbasics import _memory
 from dlbasics import letters as letters_module
 from dlbasics.classifier import LogisticClassifier
 from dlbasics.letters import FONTS_BY_SPLIT, LETTERS, letters
@@ -191,7 +191,7 @@ def test_peak_memory_is_close_to_the_output_size():
     # The memory guard's estimate covers what the call really takes: offered only
     # the peak it reached, the guard refuses it rather than letting it through.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_validation, "available_memory", lambda: (peak - 1, "of memory available"))
+        patch.setattr(_memory, "available_memory", lambda: (peak - 1, "of memory available"))
         with pytest.raises(ValueError, match="n=50000 images need about"):
             letters(50_000, seed=0)
 
@@ -209,98 +209,10 @@ def test_more_than_memory_holds_is_refused_at_once(n):
 
 
 def test_the_memory_check_uses_what_is_available(monkeypatch):
-    monkeypatch.setattr(
-        _validation, "available_memory", lambda: (50 * 2**20, "of memory available")
-    )
+    monkeypatch.setattr(_memory, "available_memory", lambda: (50 * 2**20, "of memory available"))
     letters(10_000)  # about 8 MB of images: fits in 50 MB
     with pytest.raises(ValueError, match=r"n=100000 images need about 0.1 GiB"):
         letters(100_000)
-
-
-def fake_memory(monkeypatch, tmp_path, *, meminfo_kb=None, sysconf_bytes=None):
-    """Fake /proc/meminfo (MemFree 1 GiB, MemAvailable as given), sysconf's free pages and
-    an empty /sys/fs/cgroup (no container limit; fake_cgroup adds one)."""
-    monkeypatch.setattr(_validation, "CGROUP", str(tmp_path / "cgroup"))
-    path = tmp_path / "meminfo"
-    if meminfo_kb is not None:
-        path.write_text(
-            f"MemTotal:       16777216 kB\nMemFree:         1048576 kB\n"
-            f"MemAvailable:   {meminfo_kb:>8} kB\nBuffers:           12345 kB\n"
-        )
-    monkeypatch.setattr(_validation, "MEMINFO", str(path))
-
-    def sysconf(name):
-        if sysconf_bytes is None:
-            raise ValueError(f"unrecognized configuration name {name}")
-        return {"SC_AVPHYS_PAGES": sysconf_bytes // 4096, "SC_PAGE_SIZE": 4096}[name]
-
-    monkeypatch.setattr(_validation.os, "sysconf", sysconf)
-
-
-def test_the_memory_check_counts_the_page_cache(monkeypatch, tmp_path):
-    # MemFree 1 GiB (sysconf says the same), MemAvailable 6 GiB: 2 GiB fit.
-    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20, sysconf_bytes=2**30)
-    assert _validation.available_memory() == (6 * 2**30, "of memory available")
-    _validation.check_memory(2 * 2**30, "2 GiB of weights", "shape")
-    with pytest.raises(ValueError, match=r"need about 7.0 GiB, more than the 6.0 GiB of memory av"):
-        _validation.check_memory(7 * 2**30, "weights", "shape")
-
-
-def fake_cgroup(tmp_path, version, limit, used, cache):
-    """A container's memory files: limit and usage in bytes, and its droppable page cache."""
-    limit_file, usage_file, cache_key = _validation.CGROUP_FILES[version == 1]
-    limit_path, usage_path = tmp_path / "cgroup" / limit_file, tmp_path / "cgroup" / usage_file
-    limit_path.parent.mkdir(parents=True, exist_ok=True)
-    limit_path.write_text(f"{limit}\n")
-    usage_path.write_text(f"{used}\n")
-    (limit_path.parent / "memory.stat").write_text(f"anon 1\n{cache_key} {cache}\nfile 9\n")
-
-
-@pytest.mark.parametrize("version", [2, 1])
-def test_a_container_limit_below_memavailable_wins(monkeypatch, tmp_path, version):
-    # The host has 6 GiB available; the container may use 2 GiB, has 1.5 GiB charged of which
-    # 0.25 GiB is page cache it can drop: 0.75 GiB left.
-    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20, sysconf_bytes=2**30)
-    fake_cgroup(tmp_path, version, limit=2 * 2**30, used=3 * 2**29, cache=2**28)
-    assert _validation.available_memory() == (3 * 2**28, "left under this container's memory limit")
-    with pytest.raises(ValueError, match=r"more than the 0.8 GiB left under this container's memo"):
-        _validation.check_memory(2**30, "weights", "shape")
-
-
-@pytest.mark.parametrize(
-    ("version", "limit"), [(2, "max"), (1, 9223372036854771712)], ids=["v2 max", "v1 huge"]
-)
-def test_a_container_without_a_limit_leaves_memavailable(monkeypatch, tmp_path, version, limit):
-    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20)
-    fake_cgroup(tmp_path, version, limit=limit, used=2**30, cache=0)
-    assert _validation.available_memory() == (6 * 2**30, "of memory available")
-
-
-def test_an_unreadable_cgroup_file_is_no_limit(monkeypatch, tmp_path):
-    fake_memory(monkeypatch, tmp_path, meminfo_kb=6 * 2**20)
-    fake_cgroup(tmp_path, 2, limit=2**30, used=0, cache=0)
-    (tmp_path / "cgroup" / "memory.current").write_text("not a number\n")
-    assert _validation.available_memory() == (6 * 2**30, "of memory available")
-
-
-def test_without_proc_meminfo_sysconf_is_the_fallback(monkeypatch, tmp_path):
-    fake_memory(monkeypatch, tmp_path, sysconf_bytes=2**30)
-    assert _validation.available_memory() == (2**30, "of memory free")
-    with pytest.raises(ValueError, match=r"more than the 1.0 GiB of memory free; ask for a smal"):
-        letters(2_000_000)
-
-
-def test_a_meminfo_without_memavailable_falls_back_too(monkeypatch, tmp_path):
-    fake_memory(monkeypatch, tmp_path, sysconf_bytes=2**30)
-    (tmp_path / "meminfo").write_text("MemTotal: 100 kB\nMemFree: 50 kB\n")
-    assert _validation.available_memory() == (2**30, "of memory free")
-
-
-def test_without_a_report_of_free_memory_a_fixed_cap_applies(monkeypatch, tmp_path):
-    fake_memory(monkeypatch, tmp_path)
-    assert _validation.available_memory()[0] == _validation.MEMORY_CAP_BYTES == 8 * 2**30
-    with pytest.raises(ValueError, match=r"more than the 8.0 GiB cap"):
-        letters(11_000_000)
 
 
 @pytest.mark.parametrize("n", [0, -3])

@@ -6,7 +6,7 @@ import scipy.optimize
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlbasics import _validation
+from dlbasics import _memory
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
 from dlbasics.network import HiddenLayerClassifier, activation_stds, relu
 
@@ -50,7 +50,10 @@ def flat_loss_and_grad(model, X, y):
 # --------------------------------------------------------------- the gradients
 
 
-def central_differences(loss, theta, eps=1e-6):
+EPS = 1e-6  # the finite-difference step
+
+
+def central_differences(loss, theta, eps=EPS):
     """(loss(theta + eps e_i) - loss(theta - eps e_i)) / 2 eps for every entry i."""
     grad = np.empty_like(theta)
     for i in range(theta.size):
@@ -94,7 +97,7 @@ def test_gradients_match_finite_differences_for_any_shape(n, d, h, k, seed):
     model = HiddenLayerClassifier(hidden_units=h, seed=seed).initialize(d, k)
     # Where a step of eps in W1 or b1 moves a pre-activation across 0 (relu's kink, with no
     # derivative), the differences average two slopes: such draws test nothing (seed 484).
-    kink_reach = 1e-6 * (np.abs(X).max() + 1)
+    kink_reach = EPS * (np.abs(X).max() + 1)
     assume(np.abs(X @ model.W1 + model.b1).min() > 2 * kink_reach)
     theta, loss, grad = flat_loss_and_grad(model, X, y)
     assert_gradients_agree(grad(theta), central_differences(loss, theta))
@@ -285,7 +288,7 @@ def test_bad_input_gets_a_message_naming_it(make, error, message):
 
 
 def test_too_many_hidden_units_are_refused_before_allocating(monkeypatch):
-    monkeypatch.setattr(_validation, "available_memory", lambda: (10**6, "free"))
+    monkeypatch.setattr(_memory, "available_memory", lambda: (10**6, "free"))
     with pytest.raises(ValueError, match=r"weights of shapes \(784, 1000\).*hidden_units"):
         HiddenLayerClassifier(hidden_units=1000).initialize(784, 10)
     X, y = xor(n=16)

@@ -318,17 +318,37 @@ def test_every_claim_check_cell_is_hidden_silent_and_follows_a_cell(nb):
         )
 
 
-def _names(source: str, imports: bool = False) -> set[str]:
-    """The variable names a cell's code uses (or, with ``imports``, those it imports)."""
-    tree = ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))  # magics are not Python
-    if imports:
-        return {
-            (alias.asname or alias.name).split(".")[0]
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            for alias in node.names
-        }
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
+def _tree(source: str) -> ast.Module:
+    return ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))  # magics are not Python
+
+
+def _read(source: str) -> set[str]:
+    """The variable names a cell's code reads."""
+    loads = {n.id for n in ast.walk(_tree(source)) if isinstance(n, ast.Name)}
+    return loads - set(dir(builtins))
+
+
+def _assigned(source: str) -> set[str]:
+    """The names a cell's code assigns for later cells: `x = ...`, `with ... as x`; not loop
+    or comprehension variables."""
+    targets = []
+    for node in ast.walk(_tree(source)):
+        if isinstance(node, ast.Assign):
+            targets += node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets.append(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets.append(node.optional_vars)
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _imported(source: str) -> set[str]:
+    return {
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(_tree(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -341,12 +361,16 @@ def test_each_rounding_sensitive_cell_has_its_verdict_checked_beside_it(name):
         f"{name} has {len(tagged)} cells tagged {ROUNDING_SENSITIVE}; if that is on purpose, "
         "update ROUNDING_SENSITIVE_CELLS"
     )
-    imported = {name for cell in code for name in _names(cell.source, imports=True)}
+    imported = {name for cell in code for name in _imported(cell.source)}
     for i in tagged:
-        results = _names(code[i].source) - imported  # what it computes or draws
-        checks = [code[j] for j in (i - 1, i + 1) if 0 <= j < len(code)]
+        # A cell that computes is checked right after it, on what it assigns; a cell that
+        # only draws (a figure of runs above) by the check beside it, on what it draws.
+        results = _assigned(code[i].source)
+        around = [i + 1] if results else [i - 1, i + 1]
+        results = results or _read(code[i].source) - imported
+        checks = [code[j] for j in around if 0 <= j < len(code)]
         checked = {
-            n for c in checks if count_asserts.CLAIM_TAG in _tags(c) for n in _names(c.source)
+            n for c in checks if count_asserts.CLAIM_TAG in _tags(c) for n in _read(c.source)
         }
         assert results & checked, (
             f"{name}, code cell {i + 1} is {ROUNDING_SENSITIVE}: put a claim-check cell right "

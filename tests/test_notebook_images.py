@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -71,7 +72,7 @@ def test_same_figure_passes_whatever_the_bytes(drawn):
     ],
 )
 def test_stale_figure_fails(drawn):
-    assert "of pixels changed" in image_difference(STORED, drawn)
+    assert "pixels changed" in image_difference(STORED, drawn)
 
 
 def test_other_size_fails_and_non_png_is_an_error():
@@ -87,7 +88,7 @@ def test_other_size_fails_and_non_png_is_an_error():
 def test_under_the_same_renderer_one_changed_number_fails():
     stored, drawn = figure_png(title="p = 0.836"), figure_png(title="p = 0.838")
     assert image_difference(stored, drawn) is None  # what the tolerant mode misses
-    assert image_difference(stored, drawn, max_changed=0.0).endswith("(none may)")
+    assert image_difference(stored, drawn, max_changed=0.0).endswith("; none may)")
     assert image_difference(stored, figure_png(title="p = 0.836"), max_changed=0.0) is None
 
 
@@ -130,7 +131,8 @@ def test_under_other_arithmetic_images_may_move_by_a_pixel_here_and_there():
     stored = figure_png(title="p = 0.836")
     assert image_difference(stored, figure_png(title="p = 0.838"), max_changed) is None  # 2 px
     moved = image_difference(STORED, figure_png(shift=0.003), max_changed)
-    assert moved == "0.1% of pixels changed (at most 0.01% may)"
+    found = re.fullmatch(r"(\d+) of 138240 pixels changed \([\d.]+ %; at most 6 may\)", moved)
+    assert found and int(found[1]) > 6 * 10, moved  # 86 here: ten times what may move
     assert image_difference(STORED, figure_png(shift=0.003)) is None  # what 0.5 % would miss
 
 
@@ -240,6 +242,8 @@ def test_through_nbval_a_tagged_cell_is_compared_only_under_its_arithmetic(
     pytester, monkeypatch, computed_with
 ):
     # The stored output is wrong: it fails where the cell is compared, and only there.
+    if computed_with is None and UNKNOWN_KERNEL in arithmetic():
+        pytest.skip("this BLAS names no kernel: no arithmetic counts as the same here")
     cell = nbformat.v4.new_code_cell("print(1 + 1)", metadata={"tags": [ROUNDING_SENSITIVE]})
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     cell.execution_count = 1
@@ -248,7 +252,8 @@ def test_through_nbval_a_tagged_cell_is_compared_only_under_its_arithmetic(
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, pytester.path / "tagged.ipynb")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(map(str, [TESTS, TESTS.parent / "tools"])))
-    result = pytester.runpytest_subprocess("--nbval", "-p", "notebook_images", "tagged.ipynb")
+    args = ("--nbval", "--nbval-cell-timeout=60", "-p", "notebook_images", "tagged.ipynb")
+    result = pytester.runpytest_subprocess(*args, timeout=180)
     if computed_with is None:
         result.assert_outcomes(failed=1)
         result.stdout.fnmatch_lines(["*Cell outputs differ*"])

@@ -1,24 +1,14 @@
-"""Input checks shared by the helpers: one place for the wording of every error."""
+"""Input checks shared by the helpers: one place for the wording of every error.
+
+The memory check, which refuses a size before it is allocated, is in ``_memory``."""
 
 from __future__ import annotations
 
 import math
 import numbers
-import os
 import reprlib
 
 import numpy as np
-
-# Where the OS does not report free memory (macOS, Windows), no single request
-# may exceed this.
-MEMORY_CAP_BYTES = 2**33  # 8 GiB
-MEMINFO = "/proc/meminfo"  # Linux's report of memory, read by available_memory
-CGROUP = "/sys/fs/cgroup"  # where Linux shows a container's memory limit, if it has one
-# (limit, usage, the memory.stat line of page cache the kernel can drop) under cgroup v2, then v1
-CGROUP_FILES = [
-    ("memory.max", "memory.current", "inactive_file"),
-    ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "total_inactive_file"),
-]
 
 
 def as_array(x, name: str) -> np.ndarray:
@@ -133,75 +123,3 @@ def check_real(value, name: str, *, positive: bool = False, any_sign: bool = Fal
     if not math.isfinite(value) or (not any_sign and (value < 0 or (positive and value == 0))):
         raise ValueError(f"{name} must be a finite number{bound}, got {value}")
     return value
-
-
-def _meminfo_available(path: str) -> int | None:
-    """MemAvailable from Linux's ``/proc/meminfo``, in bytes, or None where there is none."""
-    try:
-        with open(path) as meminfo:
-            for line in meminfo:
-                key, _, value = line.partition(":")
-                if key == "MemAvailable":
-                    return int(value.split()[0]) * 1024  # reported in kB
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _cgroup_left(root: str) -> int | None:
-    """Bytes this process's container may still use under its memory limit, or None.
-
-    Inside a container (a Binder pod, a CI job) MemAvailable reports the host's memory,
-    while the kernel stops the container at its cgroup's limit. Page cache the cgroup
-    can drop (its inactive file pages) counts as free, as the kernel reclaims it first.
-    """
-    for limit_file, usage_file, cache_key in CGROUP_FILES:
-        limit_path = os.path.join(root, limit_file)
-        try:
-            with open(limit_path) as file:
-                limit = file.read().strip()
-            if limit == "max":  # cgroup v2: no limit set
-                return None
-            with open(os.path.join(root, usage_file)) as file:
-                used = int(file.read())
-            with open(os.path.join(os.path.dirname(limit_path), "memory.stat")) as file:
-                stat = dict(line.split(maxsplit=1) for line in file if line.strip())
-            return max(int(limit) - used + int(stat.get(cache_key, 0)), 0)
-        except (OSError, ValueError):
-            continue
-    return None
-
-
-def available_memory() -> tuple[int, str]:
-    """Bytes of memory available now, and where that number comes from (for error messages).
-
-    Linux's MemAvailable counts the page cache the kernel can drop; MemFree (what
-    ``os.sysconf("SC_AVPHYS_PAGES")`` reports) leaves it out, and on a machine
-    with a warm cache would refuse sizes that fit. sysconf is the fallback where
-    ``/proc`` is absent, then a fixed cap where neither is reported. A container's
-    own limit wins where it is lower (no limit: cgroup v1 reports a huge number).
-    """
-    left = _cgroup_left(CGROUP)
-    available = _meminfo_available(MEMINFO)
-    if left is not None and (available is None or left < available):
-        return left, "left under this container's memory limit"
-    if available is not None:
-        return available, "of memory available"
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "of memory free"
-    except (AttributeError, ValueError, OSError):  # not reported (macOS, Windows)
-        return MEMORY_CAP_BYTES, "cap allowed where the OS does not report free memory"
-
-
-def check_memory(nbytes: int, what: str, name: str) -> None:
-    """Refuse, before allocating, ``nbytes`` for ``what`` if they exceed the free memory.
-
-    ``name`` is the argument that asked for it, named in the error: a process
-    that asks for more than the machine has is killed by the OS, with no message.
-    """
-    available, source = available_memory()
-    if nbytes > available:
-        raise ValueError(
-            f"{what} need about {nbytes / 2**30:.1f} GiB, more than the "
-            f"{available / 2**30:.1f} GiB {source}; ask for a smaller {name}"
-        )

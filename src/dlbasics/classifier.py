@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_int_labels, check_memory, check_positive_int, check_real
+from ._memory import check_memory
+from ._validation import as_int_labels, check_positive_int, check_real
 from .initialization import gaussian_init
 from .model import SoftmaxClassifier, gradient_check, loss_and_logit_gradient
 from .training import DivergenceError, new_history

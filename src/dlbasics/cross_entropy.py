@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import entr, xlogy
 
+from ._memory import check_memory
 from ._validation import (
     as_array,
     as_float_array,
     as_int_labels,
     check_axis,
-    check_memory,
     check_positive_int,
 )
 from .softmax import log_softmax

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._memory import check_memory
 from ._validation import (
     as_float_array,
     check_finite,
-    check_memory,
     check_positive_int,
     check_real,
 )
@@ -56,7 +56,8 @@ class LeastSquares:
             raise ValueError(
                 f"y must have shape ({X.shape[0]},), one target per row of X, got {y.shape}"
             )
-        check_finite(X, "X"), check_finite(y, "y")
+        check_finite(X, "X")
+        check_finite(y, "y")
         n = X.shape[0]
         self.X, self.y = X, y
         self.hessian = X.T @ X / n

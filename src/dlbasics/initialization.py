@@ -15,7 +15,8 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_memory, check_positive_int, check_real
+from ._memory import check_memory
+from ._validation import check_positive_int, check_real
 
 
 def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:

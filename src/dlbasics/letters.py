@@ -19,7 +19,8 @@ import numpy as np
 from matplotlib import get_data_path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ._validation import check_memory, check_positive_int
+from ._memory import check_memory
+from ._validation import check_positive_int
 
 __all__ = ["FONTS_BY_SPLIT", "LETTERS", "letters"]
 

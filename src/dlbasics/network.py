@@ -27,7 +27,8 @@ import functools
 
 import numpy as np
 
-from ._validation import as_float_array, check_memory, check_positive_int, check_real
+from ._memory import check_memory
+from ._validation import as_float_array, check_positive_int, check_real
 from .initialization import gaussian_init, init_sigma
 from .model import SoftmaxClassifier, loss_and_logit_gradient
 from .training import new_history
