@@ -101,6 +101,13 @@ def test_an_unreadable_usage_is_no_limit_and_a_missing_stat_no_cache(machine):
     assert _memory.available_memory()[0] == GiB // 4  # a/b's limit, counted without its cache
 
 
+def test_a_garbled_proc_cgroup_is_no_limit(machine):
+    meminfo(machine, 6 * 2**20)
+    cgroup(machine, 2, "/", {"": (GiB, 0, 0)})
+    (machine / "self-cgroup").write_text("garbled\n\n")
+    assert _memory.available_memory() == (6 * GiB, "of memory available")
+
+
 def test_without_proc_meminfo_sysconf_is_the_fallback(machine, monkeypatch):
     sysconf_free(monkeypatch, GiB)
     assert _memory.available_memory() == (GiB, "of memory free")

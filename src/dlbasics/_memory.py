@@ -49,7 +49,10 @@ def _memory_cgroups() -> list[tuple[str, int]]:
     # both, v2's hierarchy lacks the memory controller, so v1's line is the one.
     paths = {}
     for line in lines:
-        _, controllers, path = line.split(":", 2)
+        fields = line.split(":", 2)
+        if len(fields) != 3:  # not a cgroup line: nothing to read from it
+            continue
+        _, controllers, path = fields
         if controllers == "":
             paths.setdefault(2, path)
         elif "memory" in controllers.split(","):
