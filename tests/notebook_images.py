@@ -91,8 +91,8 @@ def image_difference(
         return f"size {a.shape[1]}x{a.shape[0]} stored, {b.shape[1]}x{b.shape[0]} drawn"
     changed = int((np.abs(a - b).max(axis=-1) > CHANNEL_STEP).sum())
     pixels = a.shape[0] * a.shape[1]
-    allowed = int(max_changed * pixels)
-    if changed > allowed:
+    allowed = int(max_changed * pixels)  # for the message: the whole pixels that may change
+    if changed > max_changed * pixels:
         may = f"at most {allowed} may" if allowed else "none may"
         return f"{changed} of {pixels} pixels changed ({100 * changed / pixels:.3g} %; {may})"
     return None

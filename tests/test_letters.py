@@ -211,7 +211,9 @@ def test_more_than_memory_holds_is_refused_at_once(n):
 def test_the_memory_check_uses_what_is_available(monkeypatch):
     monkeypatch.setattr(_memory, "available_memory", lambda: (50 * 2**20, "of memory available"))
     letters(10_000)  # about 8 MB of images: fits in 50 MB
-    with pytest.raises(ValueError, match=r"n=100000 images need about 0.1 GiB"):
+    with pytest.raises(
+        ValueError, match=r"n=100000 images need about 110 MiB, more than the 50 MiB"
+    ):
         letters(100_000)
 
 

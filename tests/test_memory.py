@@ -21,7 +21,7 @@ def machine(monkeypatch, tmp_path):
     def no_sysconf(name):
         raise ValueError(f"unrecognized configuration name {name}")
 
-    monkeypatch.setattr(_memory.os, "sysconf", no_sysconf)
+    monkeypatch.setattr(_memory.os, "sysconf", no_sysconf, raising=False)  # none on Windows
     return tmp_path
 
 
@@ -35,13 +35,21 @@ def meminfo(machine, available_kb):
 
 def sysconf_free(monkeypatch, free_bytes):
     pages = {"SC_AVPHYS_PAGES": free_bytes // 4096, "SC_PAGE_SIZE": 4096}
-    monkeypatch.setattr(_memory.os, "sysconf", pages.__getitem__)
+    monkeypatch.setattr(_memory.os, "sysconf", pages.__getitem__, raising=False)
+
+
+# Linux's own names (Documentation/admin-guide/cgroup-v2.rst, cgroup-v1/memory.rst), written
+# out here rather than taken from _memory, so that a misspelt one there fails.
+LINUX_FILES = {
+    2: ("", "memory.max", "memory.current", "inactive_file"),
+    1: ("memory", "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+}
 
 
 def cgroup(machine, version, path, levels):
     """This process in cgroup ``path``; ``levels`` maps a folder (relative to the hierarchy's
     root, "" for the root) to its (limit, used, droppable cache), each in bytes."""
-    folder, limit_file, usage_file, cache_key = _memory.CGROUP_FILES[version]
+    folder, limit_file, usage_file, cache_key = LINUX_FILES[version]
     line = f"0::{path}" if version == 2 else f"4:memory:{path}\n0::/"
     (machine / "self-cgroup").write_text(f"9:pids:/\n{line}\n")
     for level, (limit, used, cache) in levels.items():
@@ -68,7 +76,7 @@ def test_a_container_limit_below_memavailable_wins(machine, version):
     meminfo(machine, 6 * 2**20)
     cgroup(machine, version, "/", {"": (2 * GiB, 3 * GiB // 2, GiB // 4)})
     assert _memory.available_memory() == (3 * GiB // 4, "left under this container's memory limit")
-    with pytest.raises(ValueError, match=r"more than the 0.8 GiB left under this container's memo"):
+    with pytest.raises(ValueError, match=r"more than the 768 MiB left under this container's memo"):
         _memory.check_memory(GiB, "weights", "shape")
 
 
@@ -99,6 +107,22 @@ def test_an_unreadable_usage_is_no_limit_and_a_missing_stat_no_cache(machine):
     (machine / "cgroup" / "a" / "b" / "memory.current").write_text(f"{GiB // 4}\n")
     (machine / "cgroup" / "a" / "b" / "memory.stat").unlink()
     assert _memory.available_memory()[0] == GiB // 4  # a/b's limit, counted without its cache
+
+
+def test_usage_past_the_limit_leaves_nothing_and_says_so_in_mib(machine):
+    # The kernel lets usage pass the limit for a moment while it reclaims.
+    meminfo(machine, 6 * 2**20)
+    cgroup(machine, 2, "/", {"": (GiB, GiB + 2**20, 0)})
+    assert _memory.available_memory()[0] == 0
+    with pytest.raises(ValueError, match=r"need about 1 MiB, more than the 0 MiB left under this"):
+        _memory.check_memory(2**20, "a request", "n")
+
+
+def test_a_cgroup_outside_what_sys_fs_cgroup_shows_is_not_read(machine):
+    # "/../sib" is a cgroup beside this namespace's root: its folders here are someone else's.
+    meminfo(machine, 6 * 2**20)
+    cgroup(machine, 2, "/../sib", {"": (GiB, 0, 0), "sib": (GiB // 2, 0, 0)})
+    assert _memory.available_memory() == (6 * GiB, "of memory available")
 
 
 def test_a_garbled_proc_cgroup_is_no_limit(machine):

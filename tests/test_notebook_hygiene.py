@@ -322,9 +322,16 @@ def _tree(source: str) -> ast.Module:
     return ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))  # magics are not Python
 
 
-def _read(source: str) -> set[str]:
-    """The variable names a cell's code reads."""
-    loads = {n.id for n in ast.walk(_tree(source)) if isinstance(n, ast.Name)}
+def _read(source: str, only_asserts: bool = False) -> set[str]:
+    """The variable names a cell's code reads (with ``only_asserts``: in its asserts)."""
+    tree = _tree(source)
+    roots = [n for n in ast.walk(tree) if isinstance(n, ast.Assert)] if only_asserts else [tree]
+    loads = {
+        n.id
+        for root in roots
+        for n in ast.walk(root)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
     return loads - set(dir(builtins))
 
 
@@ -339,7 +346,21 @@ def _assigned(source: str) -> set[str]:
             targets.append(node.target)
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             targets.append(node.optional_vars)
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    stored = {
+        n.id
+        for t in targets
+        for n in ast.walk(t)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    changed = {_base_name(t) for t in targets if _base_name(t)}  # runs[key] = ... changes runs
+    return stored | changed
+
+
+def _base_name(target) -> str | None:
+    """``runs`` for ``runs[key] = ...`` or ``runs.x = ...``: the variable the assignment changes."""
+    while isinstance(target, ast.Subscript | ast.Attribute):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
 
 
 def _imported(source: str) -> set[str]:
@@ -370,7 +391,10 @@ def test_each_rounding_sensitive_cell_has_its_verdict_checked_beside_it(name):
         results = results or _read(code[i].source) - imported
         checks = [code[j] for j in around if 0 <= j < len(code)]
         checked = {
-            n for c in checks if count_asserts.CLAIM_TAG in _tags(c) for n in _read(c.source)
+            n
+            for c in checks
+            if count_asserts.CLAIM_TAG in _tags(c)
+            for n in _read(c.source, only_asserts=True)
         }
         assert results & checked, (
             f"{name}, code cell {i + 1} is {ROUNDING_SENSITIVE}: put a claim-check cell right "

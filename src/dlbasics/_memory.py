@@ -8,6 +8,7 @@ memory limit where that is lower, then the fallbacks :func:`available_memory` li
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 # Where the OS does not report free memory (macOS, Windows), no single request
 # may exceed this.
@@ -15,12 +16,25 @@ MEMORY_CAP_BYTES = 2**33  # 8 GiB
 MEMINFO = "/proc/meminfo"  # Linux's report of memory, read by available_memory
 PROC_CGROUP = "/proc/self/cgroup"  # which cgroup this process is in
 CGROUP = "/sys/fs/cgroup"  # where Linux shows each cgroup's memory limit
-# Per cgroup version: the folder under CGROUP, the limit and usage files, and the line of
-# memory.stat that counts page cache the kernel can drop (inactive files; active ones it
-# keeps, so leaving them out errs towards refusing, as Docker and Kubernetes count).
+
+
+class CgroupFiles(NamedTuple):
+    """Where one cgroup version keeps a cgroup's memory figures."""
+
+    folder: str  # the memory hierarchy, under CGROUP
+    limit: str
+    usage: str
+    # The line of memory.stat that counts page cache the kernel can drop: inactive files.
+    # Active ones it keeps, so leaving them out errs towards refusing (as Docker and
+    # Kubernetes count a container's memory).
+    cache: str
+
+
 CGROUP_FILES = {
-    2: ("", "memory.max", "memory.current", "inactive_file"),
-    1: ("memory", "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+    2: CgroupFiles("", "memory.max", "memory.current", "inactive_file"),
+    1: CgroupFiles(
+        "memory", "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"
+    ),
 }
 
 
@@ -59,19 +73,21 @@ def _memory_cgroups() -> list[tuple[str, int]]:
             paths[1] = path
     if not paths:
         return []
-    version = min(paths)
-    root = os.path.join(CGROUP, CGROUP_FILES[version][0])
-    parts = [p for p in paths[version].split("/") if p and p != ".."]
+    version = 1 if 1 in paths else 2
+    parts = [part for part in paths[version].split("/") if part]
+    if ".." in parts:  # the cgroup lies outside what CGROUP shows: none of it is ours
+        return []
+    root = os.path.join(CGROUP, CGROUP_FILES[version].folder)
     return [(os.path.join(root, *parts[:k]), version) for k in range(len(parts), -1, -1)]
 
 
 def _cgroup_left(folder: str, version: int) -> int | None:
     """Bytes the cgroup in ``folder`` may still take under its own limit, or None."""
-    _, limit_file, usage_file, cache_key = CGROUP_FILES[version]
+    files = CGROUP_FILES[version]
     try:
-        with open(os.path.join(folder, limit_file)) as file:
+        with open(os.path.join(folder, files.limit)) as file:
             limit = file.read().strip()
-        with open(os.path.join(folder, usage_file)) as file:
+        with open(os.path.join(folder, files.usage)) as file:
             used = int(file.read())
         if limit == "max":  # v2 without a limit (v1 reports a huge number instead)
             return None
@@ -81,10 +97,10 @@ def _cgroup_left(folder: str, version: int) -> int | None:
     try:
         with open(os.path.join(folder, "memory.stat")) as file:
             stat = dict(line.split(maxsplit=1) for line in file if line.strip())
-        cache = int(stat.get(cache_key, 0))
+        cache = int(stat.get(files.cache, 0))
     except (OSError, ValueError):
         cache = 0
-    return max(limit - used + cache, 0)
+    return max(limit - used + cache, 0)  # usage can pass the limit while the kernel reclaims
 
 
 def container_memory_left() -> int | None:
@@ -132,6 +148,15 @@ def check_memory(nbytes: int, what: str, name: str) -> None:
     available, source = available_memory()
     if nbytes > available:
         raise ValueError(
-            f"{what} need about {nbytes / 2**30:.1f} GiB, more than the "
-            f"{available / 2**30:.1f} GiB {source}; ask for a smaller {name}"
+            f"{what} need about {_size(nbytes)}, more than the {_size(available)} {source}; "
+            f"ask for a smaller {name}"
         )
+
+
+def _size(nbytes: int) -> str:
+    """``1.5 GiB``, or in MiB below 1 GiB (``0.0 GiB`` would say nothing).
+
+    >>> _size(3 * 2**29), _size(80 * 2**20), _size(0)
+    ('1.5 GiB', '80 MiB', '0 MiB')
+    """
+    return f"{nbytes / 2**30:.1f} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.0f} MiB"
