@@ -382,7 +382,7 @@ def test_each_rounding_sensitive_cell_has_its_verdict_checked_beside_it(name):
         f"{name} has {len(tagged)} cells tagged {ROUNDING_SENSITIVE}; if that is on purpose, "
         "update ROUNDING_SENSITIVE_CELLS"
     )
-    imported = {name for cell in code for name in _imported(cell.source)}
+    imported = {module for cell in code for module in _imported(cell.source)}
     for i in tagged:
         # A cell that computes is checked right after it, on what it assigns; a cell that
         # only draws (a figure of runs above) by the check beside it, on what it draws.

@@ -87,11 +87,11 @@ def _cgroup_left(folder: str, version: int) -> int | None:
     try:
         with open(os.path.join(folder, files.limit)) as file:
             limit = file.read().strip()
-        with open(os.path.join(folder, files.usage)) as file:
-            used = int(file.read())
         if limit == "max":  # v2 without a limit (v1 reports a huge number instead)
             return None
         limit = int(limit)
+        with open(os.path.join(folder, files.usage)) as file:
+            used = int(file.read())
     except (OSError, ValueError):
         return None
     try:

@@ -57,8 +57,8 @@ def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     finite = np.isfinite(arr)
     if not finite.all():
         index = tuple(int(i) for i in np.unravel_index(np.argmin(finite), arr.shape))
-        at = f" at index {index}" if arr.ndim > 1 else f" at index {index[0]}" if arr.ndim else ""
-        raise ValueError(f"{name} must be finite (no NaN or inf), got {arr[index]}{at}")
+        where = "" if arr.ndim == 0 else f" at index {index if arr.ndim > 1 else index[0]}"
+        raise ValueError(f"{name} must be finite (no NaN or inf), got {arr[index]}{where}")
     return arr
 
 
