@@ -243,14 +243,33 @@ def test_gradient_check_catches_a_broken_gradient(broken):
     assert gradient_check(model, X, y) > 1e-3
 
 
+def test_gradient_check_gives_the_weight_back_even_when_interrupted(monkeypatch):
+    X, y = blobs()
+    model = LogisticClassifier(sigma=0.1).initialize(X.shape[1], 3)
+    before = [p.copy() for p in model._params]
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(model, "loss", interrupted)  # stops after the first weight moved
+    with pytest.raises(KeyboardInterrupt):
+        gradient_check(model, X, y)
+    for p, saved in zip(model._params, before, strict=True):
+        np.testing.assert_array_equal(p, saved)
+
+
 def test_gradient_check_refuses_float32():
     X, y = blobs()
     model = LogisticClassifier().initialize(X.shape[1], 3)
     with pytest.raises(ValueError, match="X must be float64"):
         gradient_check(model, X.astype(np.float32), y)
     model32 = LogisticClassifier().initialize(X.shape[1], 3, dtype=np.float32)
-    with pytest.raises(ValueError, match="weights must be float64"):
+    with pytest.raises(ValueError, match="weights must be float64.*got W in float32"):
         gradient_check(model32, X, y)
+    mixed = LogisticClassifier().initialize(X.shape[1], 3)
+    mixed.b = mixed.b.astype(np.float32)  # the error names the parameter that is not float64
+    with pytest.raises(ValueError, match="got b in float32"):
+        gradient_check(mixed, X, y)
     with pytest.raises(RuntimeError, match="initialize"):
         gradient_check(LogisticClassifier(), X, y)
     with pytest.raises(ValueError, match="eps"):
@@ -381,7 +400,12 @@ def data():
         (dict(callback="plot"), TypeError, "callback must be callable"),
         (dict(X_valid=np.zeros((5, 4))), ValueError, "give both X_valid and y_valid"),
         (dict(X_valid=np.zeros((5, 3)), y_valid=np.zeros(5, int)), ValueError, "X_valid has 3"),
-        (dict(X_valid=np.zeros((5, 4)), y_valid=np.zeros(4, int)), ValueError, "y_valid must"),
+        (
+            dict(X_valid=np.zeros((5, 4)), y_valid=np.zeros(4, int)),
+            ValueError,
+            r"y_valid must have shape \(5,\), one label per row of X_valid,",
+        ),
+        (dict(y=np.zeros(30, int)), ValueError, "only the label 0, one class: .* at least two"),
         (dict(X_valid=np.full((5, 4), np.nan), y_valid=np.zeros(5, int)), ValueError, "X_valid"),
     ],
 )
@@ -469,7 +493,7 @@ def test_weights_that_cannot_fit_are_refused_before_allocating():
         with pytest.raises(
             ValueError,
             match=r"weights of shape \(1, 1000000000\) need about "
-            r"[\d.]+ GiB, more than the .* ask for a smaller n_classes",
+            r"[\d.]+ GiB, more than the .* ask for a smaller n_features or n_classes",
         ):
             LogisticClassifier(n_classes=10**9).fit([[1.0]], [0])
         with pytest.raises(ValueError, match=r"weights of shape \(1000000, 1000000\)"):
@@ -485,7 +509,7 @@ def test_the_weight_memory_estimate_counts_the_batch(monkeypatch):
     X, y = np.zeros((100, 4)), np.arange(100) % 10
     monkeypatch.setattr(_memory, "available_memory", lambda: (25_600, "free"))
     LogisticClassifier().fit(X, y, epochs=1)
-    with pytest.raises(ValueError, match=r"ask for a smaller n_classes"):
+    with pytest.raises(ValueError, match=r"ask for a smaller n_features or n_classes"):
         LogisticClassifier(n_classes=11).fit(X, y, epochs=1)
     LogisticClassifier(n_classes=11).fit(X, y, epochs=1, batch_size=90)  # 11 x 290 x 8 < 25,600
     with pytest.raises(ValueError, match=r"weights of shape \(5, 10\)"):

@@ -225,3 +225,13 @@ def test_uniform_logits_give_log_k():
 def test_bad_input(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+def test_a_perfect_prediction_costs_zero_not_minus_zero():
+    """A learner sees the sign printed: -0.0 would look like a bug."""
+    perfect = [
+        cross_entropy([1.0, 0.0], [1.0, 0.0]),
+        cross_entropy_from_logits([[0.0, -np.inf]], [0]),
+        cross_entropy_from_logits([[0.0, -np.inf]], [[1.0, 0.0]]),
+    ]
+    assert perfect == [0.0, 0.0, 0.0] and not np.signbit(perfect).any()

@@ -2,6 +2,7 @@
 correct result, nothing allocates without bound, an interrupted fit loses nothing."""
 
 import math
+import sys
 import tracemalloc
 import warnings
 
@@ -177,6 +178,18 @@ HOSTILE = [
         lambda: compensated_sum([1e308, 1e308, -1e308]),
         OverflowError,
         r"running total overflowed at 1e\+308 \+ 1e\+308",
+    ),
+    (  # the running total stays finite; the carried rounding errors tip it over
+        "compensated_sum overflow in its last addition",
+        lambda: compensated_sum([sys.float_info.max, 9.9e291, 9.9e291]),
+        OverflowError,
+        r"overflowed adding the carried rounding error 1\.98e\+292",
+    ),
+    (
+        "compensated_sum of a string",
+        lambda: compensated_sum("123"),
+        TypeError,
+        r"values must be an iterable of numbers, got str",
     ),
 ]
 

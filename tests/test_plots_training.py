@@ -274,6 +274,11 @@ def test_compare_runs_starts_at_epoch_0_and_counts_steps(small_run):
     x_full, x_sgd = (list(line.get_xdata()) for line in ax_steps.lines[:2])
     assert x_full == [0, 1, 2, 3, 4] and x_sgd == [0, 7, 14, 21, 28]
     assert list(ax_steps.lines[1].get_ydata()) == losses
+    # Per update, the run measured every 7 updates is points: no line through unmeasured ones.
+    assert (
+        ax_steps.lines[0].get_linestyle() != "None" and ax_steps.lines[1].get_linestyle() == "None"
+    )
+    assert ax_steps.lines[1].get_marker() == ax_epoch.lines[1].get_marker()
     # Readable without colour: each run its own marker and line style.
     full, sgd = ax_epoch.lines[:2]
     assert full.get_marker() != sgd.get_marker() and full.get_linestyle() != sgd.get_linestyle()

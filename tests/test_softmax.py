@@ -226,12 +226,15 @@ def test_minus_inf_gets_exactly_zero():
 
 def test_all_minus_inf():
     x = [-np.inf, -np.inf]
-    assert np.isnan(softmax(x)).all()
+    assert np.isnan(softmax(x)).all() and np.isnan(log_softmax(x)).all()
     assert logsumexp(x) == -np.inf
 
 
 def test_plus_inf():
-    assert np.isnan(softmax([np.inf, 0.0])).any()
+    """As the module docstring says: the +inf entry is NaN, the finite ones beside it 0."""
+    p, lp = softmax([np.inf, 0.0]), log_softmax([np.inf, 0.0])
+    assert np.isnan(p[0]) and p[1] == 0.0
+    assert np.isnan(lp[0]) and lp[1] == -np.inf
     assert logsumexp([np.inf, 0.0]) == np.inf
 
 

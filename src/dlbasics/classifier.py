@@ -115,7 +115,8 @@ class LogisticClassifier(SoftmaxClassifier):
         """
         itemsize = np.dtype(dtype).itemsize
         nbytes = itemsize * n_classes * (_WEIGHT_COPIES * n_features + 3 * batch_size)
-        check_memory(nbytes, f"weights of shape ({n_features}, {n_classes})", "n_classes")
+        what = f"weights of shape ({n_features}, {n_classes})"
+        check_memory(nbytes, what, "n_features or n_classes")
 
     # --------------------------------------------------------------- the math
 

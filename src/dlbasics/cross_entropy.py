@@ -128,7 +128,7 @@ def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
     axis = check_axis(axis, S.ndim)
     _check_probabilities(S, "S")
     _check_probabilities(L, "L")
-    return -np.sum(xlogy(L, S), axis=axis)
+    return -np.sum(xlogy(L, S), axis=axis) + 0.0  # + 0.0: a perfect prediction gives 0.0, not -0.0
 
 
 def cross_entropy_from_logits(logits, labels) -> float:
@@ -171,7 +171,7 @@ def cross_entropy_from_logits(logits, labels) -> float:
                 f"labels has {ids.shape[0]} entries but logits has {n_samples} rows; "
                 "expected one label per sample"
             )
-        return float(-np.mean(log_p[np.arange(n_samples), ids]))
+        return float(-np.mean(log_p[np.arange(n_samples), ids])) + 0.0  # 0.0, never -0.0
     if labels_arr.ndim == 2:
         target = as_float_array(labels_arr, "labels")
         if target.shape != logits.shape:

@@ -342,11 +342,13 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
             "pass X.astype(np.float64)"
         )
     params = model._params
-    if any(p.dtype != np.float64 for p in params):
-        raise ValueError(
-            f"the model's weights must be float64 for a finite-difference check, got "
-            f"{params[0].dtype}; use initialize(..., dtype=np.float64) or fit on float64 X"
-        )
+    for name, param in zip(model.PARAMS, params, strict=True):
+        if param.dtype != np.float64:
+            raise ValueError(
+                f"the model's weights must be float64 for a finite-difference check, got "
+                f"{name} in {param.dtype}; use initialize(..., dtype=np.float64) or fit on "
+                "float64 X"
+            )
     n_checks = check_positive_int(n_checks, "n_checks")
     eps = check_real(eps, "eps", positive=True)
     seed = check_positive_int(seed, "seed", minimum=0)
@@ -365,11 +367,13 @@ def gradient_check(model, X, y, *, n_checks: int = 20, eps: float = 1e-6, seed: 
     worst = 0.0
     for param, index, grad in checks:
         saved = param[index]
-        param[index] = saved + eps
-        loss_plus = model.loss(X, y)
-        param[index] = saved - eps
-        loss_minus = model.loss(X, y)
-        param[index] = saved
+        try:  # the model is the caller's: it gets its weight back, even on an interrupt
+            param[index] = saved + eps
+            loss_plus = model.loss(X, y)
+            param[index] = saved - eps
+            loss_minus = model.loss(X, y)
+        finally:
+            param[index] = saved
         numerical = (loss_plus - loss_minus) / (2 * eps)
         analytic = float(grad[index])
         scale = max(abs(analytic) + abs(numerical), np.finfo(np.float64).tiny)

@@ -37,7 +37,7 @@ __all__ = ["HiddenLayerClassifier", "activation_stds", "relu", "ring_models", "t
 
 #: How notebook 06 trains on its 400 ring points: SGD in batches of 100, enough epochs to
 #: settle. A slider move to a new width fits it first, so it must be quick: 120 steps take
-#: about 10 ms (batches of 40, 300 steps, took 23 ms and were no more accurate).
+#: about 10 ms, and smaller batches (more steps) are slower and no more accurate.
 RINGS_TRAINING = dict(epochs=30, batch_size=100, learning_rate=0.5)
 
 # Training holds about this many copies of the parameters at once: the
@@ -132,7 +132,7 @@ class HiddenLayerClassifier(SoftmaxClassifier):
         work = batch_size * (4 * H + 3 * n_classes)
         nbytes = np.dtype(dtype).itemsize * (_PARAM_COPIES * n_params + work)
         what = f"weights of shapes ({n_features}, {H}) and ({H}, {n_classes})"
-        check_memory(nbytes, what, "hidden_units")
+        check_memory(nbytes, what, "n_features, hidden_units or n_classes")
 
     # --------------------------------------------------------------- the math
 

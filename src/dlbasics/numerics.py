@@ -64,7 +64,7 @@ def compensated_sum(values: Iterable[float]) -> float:
     >>> compensated_sum(itertools.chain([1e9], itertools.repeat(1e-6, 1_000_000))) - 1e9
     1.0
     """
-    if not isinstance(values, Iterable):
+    if not isinstance(values, Iterable) or isinstance(values, (str, bytes)):
         raise TypeError(f"values must be an iterable of numbers, got {type(values).__name__}")
     total = 0.0
     compensation = 0.0
@@ -84,7 +84,14 @@ def compensated_sum(values: Iterable[float]) -> float:
         else:
             compensation += (v - t) + total
         total = t
-    return total + compensation if math.isfinite(total) else total
+    if not math.isfinite(total):  # an inf or NaN among the values: the answer, as in sum
+        return total
+    if math.isinf(total + compensation):  # the carried part tips a finite total over
+        raise OverflowError(
+            f"the sum overflowed adding the carried rounding error {compensation!r} to "
+            f"{total!r}: scale the values down first"
+        )
+    return total + compensation
 
 
 def normalize_pixels(images) -> np.ndarray:

@@ -7,10 +7,11 @@ become float64.
 Edge cases, decided once:
 
 * ``-inf`` scores get probability exactly 0 (``log_softmax`` gives ``-inf``).
-* A slice that is all ``-inf`` has no distribution: ``softmax`` gives NaN there,
-  ``logsumexp`` gives ``-inf``.
-* ``+inf`` scores make the slice NaN in ``softmax``/``log_softmax`` (inf/inf is
-  undefined) and ``+inf`` in ``logsumexp``.
+* A slice that is all ``-inf`` has no distribution: ``softmax`` and
+  ``log_softmax`` give NaN there, ``logsumexp`` gives ``-inf``.
+* A ``+inf`` score has no probability either: its entry is NaN in ``softmax``
+  and ``log_softmax`` (inf/inf is undefined), the finite entries beside it get
+  0 (``log_softmax``: ``-inf``), and ``logsumexp`` gives ``+inf``.
 * NaN in gives NaN out for that slice, never a warning or an error.
 
 Accuracy, the scipy.special contract: against an exact (high-precision)

@@ -93,12 +93,13 @@ def check_X(X, name: str = "X") -> np.ndarray:
     return check_finite(X, name)
 
 
-def check_y(y, X: np.ndarray, name: str, n_classes: int | None) -> np.ndarray:
-    """Integer class ids, one per row of ``X``, or an error naming ``name``."""
+def check_y(y, X: np.ndarray, name: str, n_classes: int | None, X_name: str = "X") -> np.ndarray:
+    """Integer class ids, one per row of ``X``, or an error naming ``name`` (and ``X_name``)."""
     y = as_int_labels(y, name, n_classes=n_classes)
     if y.shape != (X.shape[0],):
         raise ValueError(
-            f"{name} must have shape ({X.shape[0]},), one label per row of X, got shape {y.shape}"
+            f"{name} must have shape ({X.shape[0]},), one label per row of {X_name}, "
+            f"got shape {y.shape}"
         )
     return y
 
@@ -115,7 +116,8 @@ def check_dtype(dtype) -> np.dtype:
 
 
 def infer_n_classes(y: np.ndarray, y_valid: np.ndarray | None, model: str) -> int:
-    """``max(label) + 1`` over the training and validation labels, refused above the bound."""
+    """``max(label) + 1`` over the training and validation labels, refused above the bound
+    and below two (with one class every prediction is certain and the loss 0: nothing to learn)."""
     for name, labels in (("y", y), ("y_valid", y_valid)):
         if labels is not None and labels.max() >= MAX_INFERRED_CLASSES:
             raise ValueError(
@@ -123,7 +125,13 @@ def infer_n_classes(y: np.ndarray, y_valid: np.ndarray | None, model: str) -> in
                 f"classes (more than MAX_INFERRED_CLASSES={MAX_INFERRED_CLASSES}); check the "
                 f"labels, or give {model}(n_classes=...) if you mean it"
             )
-    return int(max(y.max(), -1 if y_valid is None else y_valid.max())) + 1
+    n_classes = int(max(y.max(), -1 if y_valid is None else y_valid.max())) + 1
+    if n_classes < 2:
+        raise ValueError(
+            "y holds only the label 0, one class: a classifier needs at least two. Check the "
+            f"labels, or give {model}(n_classes=...) if the other classes are just missing here"
+        )
+    return n_classes
 
 
 def warn_if_unnormalized(X: np.ndarray) -> None:
@@ -165,7 +173,7 @@ def check_fit_args(X, y, epochs, learning_rate, batch_size, X_valid, y_valid, ca
         X_valid = check_X(X_valid, "X_valid")
         if X_valid.shape[1] != X.shape[1]:
             raise ValueError(f"X_valid has {X_valid.shape[1]} features, but X has {X.shape[1]}")
-        y_valid = check_y(y_valid, X_valid, "y_valid", n_classes)
+        y_valid = check_y(y_valid, X_valid, "y_valid", n_classes, X_name="X_valid")
     return X, y, X_valid, y_valid, epochs, learning_rate, batch_size
 
 

@@ -61,7 +61,9 @@ def compare_runs_figure(runs) -> Figure:
     Left: loss against epochs; an epoch shows every training example once,
     the same work for every run. Right: the same points against the number
     of weight updates (symlog axis: linear up to 1, logarithmic above), so
-    epoch 0 stands at 0 updates. Runs differ in marker and line style.
+    epoch 0 stands at 0 updates; a run with more than one update per epoch is
+    drawn there as points only, one per epoch, the updates it was measured at.
+    Runs differ in marker and line style.
 
     Examples
     --------
@@ -83,7 +85,10 @@ def compare_runs_figure(runs) -> Figure:
         style = RUN_STYLES[i % len(RUN_STYLES)] | {"ms": 4}
         ax_epoch.plot(epochs, losses, **style, label=label)
         per_epoch = f"{steps} update{'s' if steps > 1 else ''} per epoch"
-        ax_steps.plot(epochs * steps, losses, **style, label=f"{label}: {per_epoch}")
+        # Per update, a run measured every few updates is points only: a line would draw
+        # losses between them that nobody measured (and cross the other runs' curves there).
+        points = style | {"ls": "none"} if steps > 1 else style
+        ax_steps.plot(epochs * steps, losses, **points, label=f"{label}: {per_epoch}")
     for ax in (ax_epoch, ax_steps):
         ax.axhline(LN_10, color=GREY, ls=":", lw=1, label="ln 10")
         ax.set_ylabel("training loss")
