@@ -179,6 +179,13 @@ HOSTILE = [
         OverflowError,
         r"running total overflowed at 1e\+308 \+ 1e\+308",
     ),
+    (  # a step far too large: the path overflows, and says so instead of filling with NaN
+        "gradient_descent that diverges",
+        lambda: gradient_descent(lambda w: 2 * w, [1.0], learning_rate=1e6, steps=100),
+        DivergenceError,
+        r"gradient descent diverged in step \d+: the weights became inf or NaN\. Try a smaller "
+        r"learning_rate \(got 1e\+06\)",
+    ),
     (  # the running total stays finite; the carried rounding errors tip it over
         "compensated_sum overflow in its last addition",
         lambda: compensated_sum([sys.float_info.max, 9.9e291, 9.9e291]),

@@ -292,7 +292,9 @@ def test_too_many_hidden_units_are_refused_before_allocating(monkeypatch):
     with pytest.raises(ValueError, match=r"weights of shapes \(784, 1000\).*hidden_units"):
         HiddenLayerClassifier(hidden_units=1000).initialize(784, 10)
     X, y = xor(n=16)
-    with pytest.raises(ValueError, match=r"ask for a smaller n_features, hidden_units or n_classes"):
+    with pytest.raises(
+        ValueError, match=r"ask for a smaller n_features, hidden_units or n_classes"
+    ):
         HiddenLayerClassifier(hidden_units=20_000).fit(X, y)
 
 

@@ -27,14 +27,10 @@ import numpy as np
 from ._memory import check_memory
 from ._validation import as_int_labels, check_positive_int, check_real
 from .initialization import gaussian_init
-from .model import SoftmaxClassifier, gradient_check, loss_and_logit_gradient
+from .model import PARAM_COPIES, SoftmaxClassifier, gradient_check, loss_and_logit_gradient
 from .training import DivergenceError, new_history
 
 __all__ = ["DivergenceError", "LogisticClassifier", "confusion_counts", "gradient_check"]
-
-# Training holds about this many arrays the size of W at once: W, its gradient,
-# the step learning_rate * dW, the published copy and the one it replaces.
-_WEIGHT_COPIES = 5
 
 
 class LogisticClassifier(SoftmaxClassifier):
@@ -110,11 +106,11 @@ class LogisticClassifier(SoftmaxClassifier):
     def _check_memory(n_features: int, n_classes: int, dtype, batch_size: int = 0) -> None:
         """Refuse, before allocating, weights and batch work space that cannot fit in memory.
 
-        Training holds ``_WEIGHT_COPIES`` arrays of shape (n_features, n_classes) and
+        Training holds ``PARAM_COPIES`` arrays of shape (n_features, n_classes) and
         three of shape (batch_size, n_classes): logits, log-probabilities, their gradient.
         """
         itemsize = np.dtype(dtype).itemsize
-        nbytes = itemsize * n_classes * (_WEIGHT_COPIES * n_features + 3 * batch_size)
+        nbytes = itemsize * n_classes * (PARAM_COPIES * n_features + 3 * batch_size)
         what = f"weights of shape ({n_features}, {n_classes})"
         check_memory(nbytes, what, "n_features or n_classes")
 

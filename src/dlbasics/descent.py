@@ -19,6 +19,7 @@ from ._validation import (
     check_positive_int,
     check_real,
 )
+from .training import DivergenceError
 
 
 class LeastSquares:
@@ -118,6 +119,12 @@ def gradient_descent(
     ndarray, shape (steps + 1, *w0.shape)
         The path: ``path[0]`` is ``w0``, ``path[-1]`` the last weights.
 
+    Raises
+    ------
+    DivergenceError
+        If the weights stop being finite: the steps grew without bound (on a
+        quadratic loss, a learning rate above 2 / the largest curvature does that).
+
     Examples
     --------
     >>> path = gradient_descent(lambda w: 2 * w, [1.0], learning_rate=0.25, steps=3)
@@ -135,9 +142,16 @@ def gradient_descent(
     path = np.empty((steps + 1, *w.shape))
     path[0] = w
     for t in range(steps):
-        g = np.asarray(gradient(w), dtype=float)
-        if g.shape != w.shape:
-            raise ValueError(f"gradient(w) must have the shape of w {w.shape}, got {g.shape}")
-        w = w - learning_rate * g
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, once
+            g = np.asarray(gradient(w), dtype=float)
+            if g.shape != w.shape:
+                raise ValueError(f"gradient(w) must have the shape of w {w.shape}, got {g.shape}")
+            w = w - learning_rate * g
+        if not np.isfinite(w).all():
+            raise DivergenceError(
+                f"gradient descent diverged in step {t + 1}: the weights became inf or NaN. "
+                f"Try a smaller learning_rate (got {learning_rate:g}); on a quadratic loss, "
+                "steps above 2 / the largest curvature grow without bound"
+            )
         path[t + 1] = w
     return path

@@ -25,7 +25,11 @@ from .training import (
     warn_if_unnormalized,
 )
 
-__all__ = ["SoftmaxClassifier", "gradient_check", "loss_and_logit_gradient"]
+__all__ = ["PARAM_COPIES", "SoftmaxClassifier", "gradient_check", "loss_and_logit_gradient"]
+
+# Training holds about this many copies of the parameters at once (the memory checks count
+# them): the parameters, their gradients, the steps, the published copy and the one it replaces.
+PARAM_COPIES = 5
 
 
 def loss_and_logit_gradient(logits: np.ndarray, y: np.ndarray) -> tuple[float, int, np.ndarray]:

@@ -30,7 +30,7 @@ import numpy as np
 from ._memory import check_memory
 from ._validation import as_float_array, check_positive_int, check_real
 from .initialization import gaussian_init, init_sigma
-from .model import SoftmaxClassifier, loss_and_logit_gradient
+from .model import PARAM_COPIES, SoftmaxClassifier, loss_and_logit_gradient
 from .training import new_history
 
 __all__ = ["HiddenLayerClassifier", "activation_stds", "relu", "ring_models", "two_rings"]
@@ -39,10 +39,6 @@ __all__ = ["HiddenLayerClassifier", "activation_stds", "relu", "ring_models", "t
 #: settle. A slider move to a new width fits it first, so it must be quick: 120 steps take
 #: about 10 ms, and smaller batches (more steps) are slower and no more accurate.
 RINGS_TRAINING = dict(epochs=30, batch_size=100, learning_rate=0.5)
-
-# Training holds about this many copies of the parameters at once: the
-# parameters, their gradients, the steps, the published copy and the one it replaces.
-_PARAM_COPIES = 5
 
 
 def relu(z) -> np.ndarray:
@@ -123,14 +119,14 @@ class HiddenLayerClassifier(SoftmaxClassifier):
     def _check_memory(self, n_features: int, n_classes: int, dtype, batch_size: int = 0) -> None:
         """Refuse, before allocating, parameters and batch work space that cannot fit in memory.
 
-        Training holds ``_PARAM_COPIES`` copies of the parameters, four arrays of
+        Training holds ``PARAM_COPIES`` copies of the parameters, four arrays of
         shape (batch_size, hidden_units) (z, h, dh, dz) and three of shape
         (batch_size, n_classes) (logits, log-probabilities, their gradient).
         """
         H = self.hidden_units
         n_params = n_features * H + H + H * n_classes + n_classes
         work = batch_size * (4 * H + 3 * n_classes)
-        nbytes = np.dtype(dtype).itemsize * (_PARAM_COPIES * n_params + work)
+        nbytes = np.dtype(dtype).itemsize * (PARAM_COPIES * n_params + work)
         what = f"weights of shapes ({n_features}, {H}) and ({H}, {n_classes})"
         check_memory(nbytes, what, "n_features, hidden_units or n_classes")
 
