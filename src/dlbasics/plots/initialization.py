@@ -7,6 +7,7 @@ first logits and, through the softmax, how peaked the first predictions are.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -135,12 +136,18 @@ class InitialPredictions:
             extent=(-0.5, N_CLASSES - 0.5, n - 0.5, -0.5),
             interpolation="nearest",
         )
+        # Inset, so that the outlines of neighbouring rows do not join into one staircase, and
+        # edged in black, so that an outline shows on a bright cell as on a dark one (in grey too).
+        edged = [patheffects.withStroke(linewidth=3.5, foreground="black")]
         self.outlines = [
             ax.add_patch(
-                Rectangle((label - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=ORANGE, lw=1.5)
+                Rectangle(
+                    (label - 0.4, row - 0.4), 0.8, 0.8, fill=False, edgecolor=ORANGE, lw=1.5,
+                    path_effects=edged,
+                )
             )
             for row, label in enumerate(self.labels)
-        ]
+        ]  # fmt: skip
         ax.set_xlim(-1.8, N_CLASSES - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xticks(range(N_CLASSES), list(LETTERS))
