@@ -15,6 +15,7 @@ from dlbasics.classifier import (
     confusion_counts,
     gradient_check,
 )
+from dlbasics.network import HiddenLayerClassifier
 
 
 def blobs(n=120, n_features=6, n_classes=3, seed=0, dtype=np.float64):
@@ -436,7 +437,7 @@ def test_labels_beyond_n_classes(data):
         (dict(sigma="small"), TypeError, "sigma must be a real number"),
         (dict(seed=-1), ValueError, "seed must be >= 0"),
         (dict(seed=1.5), TypeError, "seed must be an int"),
-        (dict(n_classes=0), ValueError, "n_classes must be >= 1"),
+        (dict(n_classes=0), ValueError, "n_classes must be >= 2"),
     ],
 )
 def test_constructor_refuses_bad_arguments(kwargs, error, match):
@@ -492,8 +493,8 @@ def test_weights_that_cannot_fit_are_refused_before_allocating():
     try:
         with pytest.raises(
             ValueError,
-            match=r"weights of shape \(1, 1000000000\) need about "
-            r"[\d.]+ GiB, more than the .* ask for a smaller n_features or n_classes",
+            match=r"weights of shape \(1, 1000000000\) and the work space of batches of 1 need "
+            r"about [\d.]+ GiB, more than the .* ask for a smaller batch_size, or fewer features",
         ):
             LogisticClassifier(n_classes=10**9).fit([[1.0]], [0])
         with pytest.raises(ValueError, match=r"weights of shape \(1000000, 1000000\)"):
@@ -509,8 +510,12 @@ def test_the_weight_memory_estimate_counts_the_batch(monkeypatch):
     X, y = np.zeros((100, 4)), np.arange(100) % 10
     monkeypatch.setattr(_memory, "available_memory", lambda: (25_600, "free"))
     LogisticClassifier().fit(X, y, epochs=1)
-    with pytest.raises(ValueError, match=r"ask for a smaller n_features or n_classes"):
+    with pytest.raises(ValueError, match=r"ask for a smaller batch_size, or fewer features"):
         LogisticClassifier(n_classes=11).fit(X, y, epochs=1)
+    with pytest.raises(
+        ValueError, match=r"shape \(100, 11\) need .*; ask for a smaller n_features or n_classes$"
+    ):
+        LogisticClassifier().initialize(100, 11)  # no batches: only the weights' sizes
     LogisticClassifier(n_classes=11).fit(X, y, epochs=1, batch_size=90)  # 11 x 290 x 8 < 25,600
     with pytest.raises(ValueError, match=r"weights of shape \(5, 10\)"):
         LogisticClassifier().fit(np.zeros((100, 5)), y, epochs=1)  # 10 x 325 x 8 > 25,600
@@ -520,3 +525,13 @@ def test_confusion_counts_refuses_a_matrix_that_cannot_fit():
     with pytest.raises(ValueError, match=r"a 1000000 x 1000000 count matrix need about 7450.6 GiB"):
         confusion_counts([0], [0], n_classes=10**6)
     assert confusion_counts([0, 2], [2, 2], n_classes=3).sum() == 2
+
+
+@pytest.mark.parametrize("make", [
+    lambda: LogisticClassifier(n_classes=1),
+    lambda: LogisticClassifier().initialize(4, 1),
+    lambda: HiddenLayerClassifier(hidden_units=3, n_classes=1),
+])  # fmt: skip
+def test_one_class_is_refused_however_it_is_asked_for(make):
+    with pytest.raises(ValueError, match="n_classes must be >= 2"):
+        make()

@@ -183,8 +183,14 @@ HOSTILE = [
         "gradient_descent that diverges",
         lambda: gradient_descent(lambda w: 2 * w, [1.0], learning_rate=1e6, steps=100),
         DivergenceError,
-        r"gradient descent diverged in step \d+: the weights became inf or NaN\. Try a smaller "
-        r"learning_rate \(got 1e\+06\)",
+        r"gradient descent stopped in step \d+: the gradient or the weights became inf or NaN\. "
+        r"If the weights grew at every step, the learning_rate is too large \(got 1e\+06",
+    ),
+    (  # a gradient that is NaN at finite weights: the message points at gradient(w) too
+        "gradient_descent whose gradient is NaN",
+        lambda: gradient_descent(lambda w: np.log(w - 5), [1.0], learning_rate=0.1, steps=3),
+        DivergenceError,
+        r"stopped in step 1: .*check what gradient\(w\) returns",
     ),
     (  # the running total stays finite; the carried rounding errors tip it over
         "compensated_sum overflow in its last addition",

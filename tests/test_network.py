@@ -254,7 +254,7 @@ def test_an_exception_in_the_callback_keeps_the_completed_epochs():
         (lambda: HiddenLayerClassifier(True), TypeError, r"hidden_units must be an int"),
         (lambda: HiddenLayerClassifier(4, sigma=-1.0), ValueError, r"sigma must be a finite"),
         (lambda: HiddenLayerClassifier(4, seed=-1), ValueError, r"seed must be >= 0"),
-        (lambda: HiddenLayerClassifier(4, n_classes=0), ValueError, r"n_classes must be >= 1"),
+        (lambda: HiddenLayerClassifier(4, n_classes=0), ValueError, r"n_classes must be >= 2"),
         (lambda: HiddenLayerClassifier(4).initialize(3), ValueError, r"n_classes is needed.*"
          r"HiddenLayerClassifier\(n_classes"),
         (lambda: HiddenLayerClassifier(4).predict([[1.0]]), RuntimeError,
@@ -293,7 +293,7 @@ def test_too_many_hidden_units_are_refused_before_allocating(monkeypatch):
         HiddenLayerClassifier(hidden_units=1000).initialize(784, 10)
     X, y = xor(n=16)
     with pytest.raises(
-        ValueError, match=r"ask for a smaller n_features, hidden_units or n_classes"
+        ValueError, match=r"batches of 16 need .*ask for a smaller batch_size or hidden_units"
     ):
         HiddenLayerClassifier(hidden_units=20_000).fit(X, y)
 

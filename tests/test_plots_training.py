@@ -103,6 +103,13 @@ def test_static_twins_return_figures(ten_letters):
     assert len(images) == 3
     entropies = [entropy(np.asarray(im.get_array())).mean() for im in images]
     assert entropies[0] > entropies[1] > entropies[2]
+    # The true letters' outlines: one per row, inside its cell (neighbours do not touch), and
+    # edged in a dark stroke, so that one on a bright cell shows as well as on a dark one.
+    for plot in fig.plots:
+        boxes = [o.get_bbox() for o in plot.outlines]
+        assert [round(b.x0 + b.width / 2) for b in boxes] == list(plot.labels)
+        assert all(b.width < 0.9 and b.height < 0.9 for b in boxes)
+        assert all(o.get_path_effects() for o in plot.outlines)
     fig = plots.weights_initialization_figure(ten_letters[0][0], sigmas=(0.01, 1.0))
     assert isinstance(fig, Figure)
     bars = [ax.patches for ax in fig.axes if len(ax.patches) == 10]

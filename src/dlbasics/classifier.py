@@ -88,7 +88,9 @@ class LogisticClassifier(SoftmaxClassifier):
     def __init__(self, sigma: float = 0.01, seed: int = 0, n_classes: int | None = None):
         self.sigma = check_real(sigma, "sigma", positive=False)
         self.seed = check_positive_int(seed, "seed", minimum=0)
-        self.n_classes = None if n_classes is None else check_positive_int(n_classes, "n_classes")
+        self.n_classes = (
+            None if n_classes is None else check_positive_int(n_classes, "n_classes", minimum=2)
+        )
         self.W = None
         self.b = None
         self.history = new_history()
@@ -112,7 +114,12 @@ class LogisticClassifier(SoftmaxClassifier):
         itemsize = np.dtype(dtype).itemsize
         nbytes = itemsize * n_classes * (PARAM_COPIES * n_features + 3 * batch_size)
         what = f"weights of shape ({n_features}, {n_classes})"
-        check_memory(nbytes, what, "n_features or n_classes")
+        if batch_size:  # fit: the batches' work space counts too, and batch_size is a lever
+            what += f" and the work space of batches of {batch_size}"
+        check_memory(
+            nbytes, what, "batch_size, or fewer features or classes" if batch_size else
+            "n_features or n_classes",
+        )  # fmt: skip
 
     # --------------------------------------------------------------- the math
 

@@ -122,8 +122,9 @@ def gradient_descent(
     Raises
     ------
     DivergenceError
-        If the weights stop being finite: the steps grew without bound (on a
-        quadratic loss, a learning rate above 2 / the largest curvature does that).
+        If the gradient or the weights stop being finite: usually the steps grew
+        without bound (on a quadratic loss, a learning rate above 2 / the largest
+        curvature does that), or ``gradient`` returned inf or NaN.
 
     Examples
     --------
@@ -147,11 +148,12 @@ def gradient_descent(
             if g.shape != w.shape:
                 raise ValueError(f"gradient(w) must have the shape of w {w.shape}, got {g.shape}")
             w = w - learning_rate * g
-        if not np.isfinite(w).all():
+        if not (np.isfinite(g).all() and np.isfinite(w).all()):
             raise DivergenceError(
-                f"gradient descent diverged in step {t + 1}: the weights became inf or NaN. "
-                f"Try a smaller learning_rate (got {learning_rate:g}); on a quadratic loss, "
-                "steps above 2 / the largest curvature grow without bound"
+                f"gradient descent stopped in step {t + 1}: the gradient or the weights became "
+                f"inf or NaN. If the weights grew at every step, the learning_rate is too large "
+                f"(got {learning_rate:g}; on a quadratic loss, learning rates above 2 / the "
+                "largest curvature make the steps grow); if not, check what gradient(w) returns"
             )
         path[t + 1] = w
     return path

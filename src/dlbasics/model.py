@@ -104,7 +104,9 @@ class SoftmaxClassifier:
             raise ValueError(
                 f"n_classes is needed: give it here or to {type(self).__name__}(n_classes=...)"
             )
-        n_classes = check_positive_int(n_classes, "n_classes")
+        n_classes = check_positive_int(
+            n_classes, "n_classes", minimum=2
+        )  # one class: nothing to learn
         dtype = check_dtype(dtype)
         self._check_memory(n_features, n_classes, dtype)
         rng = np.random.default_rng(self.seed)

@@ -98,7 +98,9 @@ class HiddenLayerClassifier(SoftmaxClassifier):
         self.hidden_units = check_positive_int(hidden_units, "hidden_units")
         self.sigma = None if sigma is None else check_real(sigma, "sigma")
         self.seed = check_positive_int(seed, "seed", minimum=0)
-        self.n_classes = None if n_classes is None else check_positive_int(n_classes, "n_classes")
+        self.n_classes = (
+            None if n_classes is None else check_positive_int(n_classes, "n_classes", minimum=2)
+        )
         self.W1 = self.b1 = self.W2 = self.b2 = None
         self.history = new_history()
 
@@ -128,7 +130,12 @@ class HiddenLayerClassifier(SoftmaxClassifier):
         work = batch_size * (4 * H + 3 * n_classes)
         nbytes = np.dtype(dtype).itemsize * (PARAM_COPIES * n_params + work)
         what = f"weights of shapes ({n_features}, {H}) and ({H}, {n_classes})"
-        check_memory(nbytes, what, "n_features, hidden_units or n_classes")
+        if batch_size:  # fit: the batches' work space counts too, and batch_size is a lever
+            what += f" and the work space of batches of {batch_size}"
+        check_memory(
+            nbytes, what, "batch_size or hidden_units, or fewer features or classes" if batch_size
+            else "n_features, hidden_units or n_classes",
+        )  # fmt: skip
 
     # --------------------------------------------------------------- the math
 

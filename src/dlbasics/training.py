@@ -72,7 +72,8 @@ MAX_INPUT_RMS = 10.0
 
 
 class DivergenceError(FloatingPointError):
-    """Training diverged: the loss became non-finite, far too large or stayed high (see ``fit``)."""
+    """Training diverged: the loss or the weights became non-finite, or the loss far too large or
+    stayed high (see ``fit``, and ``dlbasics.descent.gradient_descent``)."""
 
 
 def new_history() -> dict[str, list]:
