@@ -293,7 +293,9 @@ def test_too_many_hidden_units_are_refused_before_allocating(monkeypatch):
         HiddenLayerClassifier(hidden_units=1000).initialize(784, 10)
     X, y = xor(n=16)
     with pytest.raises(
-        ValueError, match=r"batches of 16 need .*ask for a smaller batch_size or hidden_units"
+        ValueError,
+        match=r"batches of 16 need .*ask for a smaller batch_size, or n_features, hidden_units "
+        r"or n_classes$",
     ):
         HiddenLayerClassifier(hidden_units=20_000).fit(X, y)
 

@@ -27,7 +27,13 @@ import numpy as np
 from ._memory import check_memory
 from ._validation import as_int_labels, check_positive_int, check_real
 from .initialization import gaussian_init
-from .model import PARAM_COPIES, SoftmaxClassifier, gradient_check, loss_and_logit_gradient
+from .model import (
+    PARAM_COPIES,
+    SoftmaxClassifier,
+    check_training_memory,
+    gradient_check,
+    loss_and_logit_gradient,
+)
 from .training import DivergenceError, new_history
 
 __all__ = ["DivergenceError", "LogisticClassifier", "confusion_counts", "gradient_check"]
@@ -114,12 +120,7 @@ class LogisticClassifier(SoftmaxClassifier):
         itemsize = np.dtype(dtype).itemsize
         nbytes = itemsize * n_classes * (PARAM_COPIES * n_features + 3 * batch_size)
         what = f"weights of shape ({n_features}, {n_classes})"
-        if batch_size:  # fit: the batches' work space counts too, and batch_size is a lever
-            what += f" and the work space of batches of {batch_size}"
-        check_memory(
-            nbytes, what, "batch_size, or fewer features or classes" if batch_size else
-            "n_features or n_classes",
-        )  # fmt: skip
+        check_training_memory(nbytes, what, "n_features or n_classes", batch_size)
 
     # --------------------------------------------------------------- the math
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._memory import check_memory
 from ._validation import as_float_array, check_positive_int, check_real
 from .cross_entropy import cross_entropy_from_logits
 from .softmax import log_softmax, softmax
@@ -30,6 +31,17 @@ __all__ = ["PARAM_COPIES", "SoftmaxClassifier", "gradient_check", "loss_and_logi
 # Training holds about this many copies of the parameters at once (the memory checks count
 # them): the parameters, their gradients, the steps, the published copy and the one it replaces.
 PARAM_COPIES = 5
+
+
+def check_training_memory(nbytes: int, weights: str, sizes: str, batch_size: int = 0) -> None:
+    """Refuse ``nbytes`` for ``weights`` (their shapes) that cannot fit, naming what to shrink:
+    ``sizes``, the arguments that set the shapes, and in ``fit`` (``batch_size`` > 0) the
+    batches, whose work space counts too.
+    """
+    if batch_size:
+        weights += f" and the work space of batches of {batch_size}"
+        sizes = f"batch_size, or {sizes}"
+    check_memory(nbytes, weights, sizes)
 
 
 def loss_and_logit_gradient(logits: np.ndarray, y: np.ndarray) -> tuple[float, int, np.ndarray]:
@@ -104,9 +116,8 @@ class SoftmaxClassifier:
             raise ValueError(
                 f"n_classes is needed: give it here or to {type(self).__name__}(n_classes=...)"
             )
-        n_classes = check_positive_int(
-            n_classes, "n_classes", minimum=2
-        )  # one class: nothing to learn
+        # One class would make every prediction certain and the loss 0: nothing to learn.
+        n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
         dtype = check_dtype(dtype)
         self._check_memory(n_features, n_classes, dtype)
         rng = np.random.default_rng(self.seed)

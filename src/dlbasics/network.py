@@ -30,7 +30,7 @@ import numpy as np
 from ._memory import check_memory
 from ._validation import as_float_array, check_positive_int, check_real
 from .initialization import gaussian_init, init_sigma
-from .model import PARAM_COPIES, SoftmaxClassifier, loss_and_logit_gradient
+from .model import PARAM_COPIES, SoftmaxClassifier, check_training_memory, loss_and_logit_gradient
 from .training import new_history
 
 __all__ = ["HiddenLayerClassifier", "activation_stds", "relu", "ring_models", "two_rings"]
@@ -130,12 +130,7 @@ class HiddenLayerClassifier(SoftmaxClassifier):
         work = batch_size * (4 * H + 3 * n_classes)
         nbytes = np.dtype(dtype).itemsize * (PARAM_COPIES * n_params + work)
         what = f"weights of shapes ({n_features}, {H}) and ({H}, {n_classes})"
-        if batch_size:  # fit: the batches' work space counts too, and batch_size is a lever
-            what += f" and the work space of batches of {batch_size}"
-        check_memory(
-            nbytes, what, "batch_size or hidden_units, or fewer features or classes" if batch_size
-            else "n_features, hidden_units or n_classes",
-        )  # fmt: skip
+        check_training_memory(nbytes, what, "n_features, hidden_units or n_classes", batch_size)
 
     # --------------------------------------------------------------- the math
 
