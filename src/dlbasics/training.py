@@ -45,8 +45,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from ._threads import one_blas_thread
 from ._validation import (
     as_float_array,
     as_int_labels,
@@ -246,7 +246,7 @@ def train(X, y, params, logits, forward_backward, *, epochs, learning_rate, batc
     with np.errstate(all="ignore"):  # overflow means divergence: reported below
         start_loss = max(cross_entropy_from_logits(logits(X, *params), y), np.log(n_classes))
     history = new_history()
-    with threadpool_limits(limits=1, user_api="blas"):  # why: see the module notes
+    with one_blas_thread():  # why: see the module notes
         for epoch in range(1, epochs + 1):
             # One batch (gradient descent) needs no shuffle; SGD visits a new order each epoch.
             order = seed_rng.permutation(n) if batch_size < n else None

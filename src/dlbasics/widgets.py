@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 
 import ipywidgets as widgets
-from threadpoolctl import threadpool_limits
 
 from . import plots
+from ._threads import one_blas_thread
 from .plots.base import Blitter, figure_grid
 
 #: Width of a slider's image in pixels: about a notebook cell's width.
@@ -120,7 +120,7 @@ class SliderPlot:
         # second thread costs more than it saves, most of all while Jupyter and the browser
         # share the cores. Measured on 2 cores: notebook 06's 22,500 grid logits took 36 ms
         # with two threads, 7.6 ms with one (the training loop limits itself the same way).
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             self.plot.update(self.slider.value)
         self.image.value = self._blitter.render()
 
