@@ -100,10 +100,22 @@ def _same_rule(got, want):
     np.testing.assert_allclose(got, want, rtol=4 * np.finfo(float).eps, atol=0, equal_nan=True)
 
 
+def distributions(weights, nan_at=None):
+    """Rows of ``weights`` scaled to sum to 1 (zeros and tiny values kept), NaN at ``nan_at``."""
+    weights = np.nan_to_num(weights)
+    weights[:, 0] += weights.sum(axis=1) == 0  # every row some mass
+    p = weights / weights.sum(axis=1, keepdims=True)
+    if nan_at is not None:
+        p[nan_at] = np.nan  # a slice holding NaN gives NaN
+    return p
+
+
 @settings(max_examples=200, deadline=None)
 @given(probability_arrays, st.data())
-def test_cross_entropy_keeps_the_old_rule_for_zero_and_nan(S, data):
-    L = data.draw(hnp.arrays(np.float64, S.shape, elements=probabilities))
+def test_cross_entropy_keeps_the_old_rule_for_zero_and_nan(weights, data):
+    S = distributions(weights, data.draw(hnp.arrays(bool, weights.shape)))
+    L = distributions(data.draw(hnp.arrays(np.float64, S.shape, elements=probabilities)))
+    L[data.draw(hnp.arrays(bool, L.shape))] = np.nan
     with np.errstate(divide="ignore"):
         want = old_xlogy_sum(L, np.log(S))
     _same_rule(cross_entropy(S, L), want)
@@ -112,10 +124,7 @@ def test_cross_entropy_keeps_the_old_rule_for_zero_and_nan(S, data):
 @settings(max_examples=200, deadline=None)
 @given(probability_arrays, st.data())
 def test_entropy_keeps_the_old_rule_for_zero_and_nan(weights, data):
-    weights = np.nan_to_num(weights)
-    weights[:, 0] += weights.sum(axis=1) == 0  # every row some mass
-    p = weights / weights.sum(axis=1, keepdims=True)  # distributions with zeros, tiny values
-    p[data.draw(hnp.arrays(bool, p.shape))] = np.nan  # and NaN in some slices
+    p = distributions(weights, data.draw(hnp.arrays(bool, weights.shape)))
     with np.errstate(divide="ignore"):
         want = old_xlogy_sum(p, np.log(p)) + 0.0
     _same_rule(entropy(p), want)
@@ -123,15 +132,15 @@ def test_entropy_keeps_the_old_rule_for_zero_and_nan(weights, data):
 
 @settings(max_examples=200, deadline=None)
 @given(probability_arrays, st.data())
-def test_from_logits_with_target_rows_keeps_the_old_rule(L, data):
+def test_from_logits_with_target_rows_keeps_the_old_rule(weights, data):
     logits = data.draw(
         hnp.arrays(
             np.float64,
-            L.shape,
+            weights.shape,
             elements=st.one_of(st.floats(-50, 50), st.sampled_from([-np.inf, np.nan])),
         )
     )
-    L = np.nan_to_num(L)  # NaN targets are refused by nothing, but are not the point here
+    L = distributions(weights)  # (NaN targets propagate too, but are not the point here)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = cross_entropy_from_logits(logits, L)
@@ -191,6 +200,27 @@ def test_uniform_logits_give_log_k():
             lambda: cross_entropy([0.5, 0.5], [1.0, 0.0], axis=1),
             ValueError,
             r"axis=1 is out of range",
+        ),
+        # Rounded probabilities, or scores instead of probabilities: not distributions.
+        (
+            lambda: cross_entropy([0.33, 0.33, 0.33], [1.0, 0.0, 0.0]),
+            ValueError,
+            r"S must sum to 1 along axis 0, got a sum of 0.99",
+        ),
+        (
+            lambda: cross_entropy([[0.5, 0.5], [0.9, 0.9]], [[1.0, 0.0], [0.0, 1.0]]),
+            ValueError,
+            r"S must sum to 1 along axis 1, got a sum of 1.8",
+        ),
+        (
+            lambda: cross_entropy([0.5, 0.5], [1.0, 1.0]),
+            ValueError,
+            r"L must sum to 1 along axis 0, got a sum of 2.0",
+        ),
+        (
+            lambda: cross_entropy_from_logits([[1.0, 2.0]], [[1.0, 1.0]]),
+            ValueError,
+            r"labels must sum to 1 along axis 1, got a sum of 2.0",
         ),
         (lambda: cross_entropy_from_logits([1.0, 2.0], [0]), ValueError, r"logits must be 2-D"),
         (
