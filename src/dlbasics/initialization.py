@@ -50,9 +50,11 @@ def gaussian_init(shape, sigma: float, rng: np.random.Generator, dtype=np.float6
     check_real(sigma, "sigma")
     shape = (shape,) if isinstance(shape, numbers.Integral) else shape
     if not isinstance(shape, tuple | list) or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape
     ):
-        raise ValueError(f"shape must be an int or a tuple of non-negative ints, got {shape!r}")
+        raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
+    if any(n < 0 for n in shape):
+        raise ValueError(f"shape must not hold negative sizes, got {shape!r}")
     shape = tuple(shape)
     try:
         dtype = np.dtype(dtype)
