@@ -152,11 +152,17 @@ def rings_kwargs() -> dict:
 
 
 def _regions_follow_the_model(sp) -> None:
-    """The drawn regions are the model's predictions; one grey line per hidden unit."""
+    """The drawn regions are the model's predictions, with the boundary (2, black) where a
+    prediction differs from its neighbour's on the right or above; one grey line per unit."""
     model = sp.plot.models(sp.slider.value)
     assert model.hidden_units == sp.slider.value == sp.plot.value
     regions = np.asarray(sp.plot.image.get_array())
-    np.testing.assert_array_equal(regions.ravel(), model.predict(sp.plot._grid))
+    predicted = model.predict(sp.plot._grid).reshape(regions.shape)
+    boundary = np.zeros(regions.shape, dtype=bool)
+    boundary[:, 1:] |= np.diff(predicted, axis=1) != 0
+    boundary[1:, :] |= np.diff(predicted, axis=0) != 0
+    np.testing.assert_array_equal(regions == 2, boundary)
+    np.testing.assert_array_equal(regions[~boundary], predicted[~boundary])
     assert sp.plot.accuracy == model.score(sp.plot.X_test, sp.plot.y_test)
     assert len(sp.plot.unit_lines.get_segments()) == sp.slider.value
 

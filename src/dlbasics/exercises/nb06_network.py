@@ -175,8 +175,8 @@ def _diagnose_hidden_layer(answer) -> None:
         problem = _network_problem(rng, scale)
         W1, b1, W2, b2, X, y = problem
         label = (
-            f"my_hidden_layer_gradients on N = {len(y)} samples (W1 {W1.shape}, W2 {W2.shape}, "
-            f"logits of size ~{scale:g})"
+            f"my_hidden_layer_gradients on N = {len(y)} samples (W1 {W1.shape}, W2 {W2.shape} "
+            f"of std {scale:g})"
         )
         out, warned = call(f, label, *problem, advice=_shape_advice)
         grads = _gradient_arrays(out, label, (W1, b1, W2, b2), len(y))

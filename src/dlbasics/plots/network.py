@@ -10,12 +10,16 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .base import BLUE, GREY, ORANGE, decade_ticks, describe, figure_grid, panel_values
 
-# Half-tone versions of the two classes' colours, for the regions behind the points.
-_REGIONS = ListedColormap(["#aec7e8", "#ffbb78"])
+# Behind the points: light tints of the two classes' colours, light enough for the points
+# to stand out and of different lightness (grey levels 232 and 216), and black on the
+# boundary, so that the regions read without colour too.
+_REGIONS = ListedColormap(["#deebf7", "#fdd0a2", "black"])
+_BOUNDARY = 2  # the value _with_boundary gives the boundary's pixels
 _GRID_POINTS = 150
 _EXTENT = 2.6  # the rings reach radius about 2.3
 
@@ -24,6 +28,32 @@ def _grid():
     ticks = np.linspace(-_EXTENT, _EXTENT, _GRID_POINTS)
     gx, gy = np.meshgrid(ticks, ticks)
     return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _with_boundary(regions: np.ndarray) -> np.ndarray:
+    """The predicted classes (0 or 1) per grid point, with ``_BOUNDARY`` where the class
+    changes from a point to its neighbour on the right or above: the boundary, in the
+    image itself (no contour to recompute on every slider move)."""
+    edge = np.zeros(regions.shape, dtype=bool)
+    edge[:, 1:] |= regions[:, 1:] != regions[:, :-1]
+    edge[1:, :] |= regions[1:, :] != regions[:-1, :]
+    return np.where(edge, _BOUNDARY, regions)
+
+
+def _legend(fig: Figure) -> None:
+    """Below the panels: the classes' colours (points and shading) and the black boundary."""
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=4, color=BLUE, label="disc (class 0)"),
+        Line2D([], [], ls="", marker="o", ms=4, color=ORANGE, label="ring (class 1)"),
+        Line2D([], [], color="black", label="boundary"),
+    ]
+    side_by_side = fig.get_figwidth() >= 8  # inches: room for the three entries in one row
+    fig.legend(handles=handles, loc="outside lower center", ncols=3 if side_by_side else 1,
+               frameon=False)  # fmt: skip
+
+
+def _units_label(value) -> str:
+    return f"{value} hidden unit{'' if value == 1 else 's'}"
 
 
 def _scatter(ax, X, y) -> list:
@@ -39,13 +69,15 @@ class DecisionRegions:
     """The class a model predicts at every point of the plane, with the data on top.
 
     ``models(value)`` returns the fitted model to show for ``value`` (e.g. a
-    number of hidden units); ``update(value)`` redraws the regions and the
-    title, which gives the model's accuracy on ``(X_test, y_test)``. With
+    number of hidden units); ``update(value)`` redraws the regions, the boundary
+    between them (black) and the title, which gives the model's accuracy on
+    ``(X_test, y_test)`` (``label``, a format string, names the model; by default
+    "1 hidden unit", "2 hidden units", ...). With
     ``units_ax``, that axes shows each hidden unit's line ``x W1[:, j] + b1[j] = 0``
     (the unit is off on one side, a ramp on the other), up to ``max_units`` of them.
     """
 
-    def __init__(self, ax, X, y, X_test, y_test, models, value, *, label="{} hidden units",
+    def __init__(self, ax, X, y, X_test, y_test, models, value, *, label=None,
                  units_ax=None, max_units=64):  # fmt: skip
         self.ax, self.models, self.label = ax, models, label
         self.X_test, self.y_test = X_test, y_test
@@ -63,7 +95,7 @@ class DecisionRegions:
             extent=(-_EXTENT, _EXTENT, -_EXTENT, _EXTENT),
             cmap=_REGIONS,
             vmin=0,
-            vmax=1,
+            vmax=_BOUNDARY,
             interpolation="nearest",
         )
         # The points are redrawn with the regions that change under them, to stay on top.
@@ -77,10 +109,11 @@ class DecisionRegions:
     def update(self, value) -> None:
         model = self.models(value)
         regions = model.predict(self._grid).reshape(_GRID_POINTS, _GRID_POINTS)
-        self.image.set_data(regions)
+        self.image.set_data(_with_boundary(regions))
         self.accuracy = model.score(self.X_test, self.y_test)
         self.value = value
-        self.title.set_text(f"{self.label.format(value)}: test accuracy {self.accuracy:.0%}")
+        name = _units_label(value) if self.label is None else self.label.format(value)
+        self.title.set_text(f"{name}: test accuracy {self.accuracy:.0%}")
         if self.unit_lines is not None:
             self.unit_lines.set_segments(_unit_lines(model, self.max_units))
 
@@ -101,34 +134,43 @@ def _unit_lines(model, max_units: int) -> np.ndarray:
 
 
 def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=8.6, height=4.4):
-    """The hidden-units slider's figure: regions, and the units' lines beside; ``(fig, plot)``."""
+    """The hidden-units slider's figure: regions, and the units' lines beside; ``(fig, plot)``.
+
+    Shown as it is, it is the slider's static twin at ``value``.
+    """
     fig, axes = figure_grid(width, height, 1, 2)
     plot = DecisionRegions(*axes[0, :1], X, y, X_test, y_test, models, value,
                            units_ax=axes[0, 1])  # fmt: skip
+    _legend(fig)
+    describe(
+        fig,
+        "Two panels. Left: the plane shaded by the class a network with one hidden layer "
+        "predicts, the boundary in black, the training points on top. Right: the same points "
+        "with each hidden unit's line, where its ReLU switches on.",
+    )
     return fig, plot
 
 
 def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) -> Figure:
     """Static twin of the slider: :class:`DecisionRegions` at a few values, side by side.
 
-    ``labels`` (one format string per value, default "{} hidden units") names
-    the panels; ``fig.plots`` keeps them, so their accuracies can be printed.
+    ``labels`` (one format string per value, default "1 hidden unit", "2 hidden
+    units", ...) names the panels; ``fig.plots`` keeps them, so their accuracies can
+    be printed.
     """
     values = panel_values(values, "values", "values")
-    labels = ["{} hidden units"] * len(values) if labels is None else list(labels)
-    fig, axes = figure_grid(3.0 * len(values), 3.3, 1, len(values))
+    labels = [None] * len(values) if labels is None else list(labels)
+    fig, axes = figure_grid(3.0 * len(values), 3.6, 1, len(values))
     fig.plots = [
         DecisionRegions(ax, X, y, X_test, y_test, models, value, label=label)
         for ax, value, label in zip(axes[0], values, labels, strict=True)
     ]
-    shown = "; ".join(
-        f"{label.format(value)}: test accuracy {plot.accuracy:.3f}"
-        for plot, value, label in zip(fig.plots, values, labels, strict=True)
-    )
+    _legend(fig)
+    shown = "; ".join(f"{plot.title.get_text()}" for plot in fig.plots)
     return describe(
         fig,
-        "One panel per model: the plane shaded by the class each model predicts, with the "
-        f"two classes' points drawn on top ({shown}).",
+        "One panel per model: the plane shaded by the class each model predicts, the "
+        f"boundary in black, the two classes' training points on top ({shown}).",
     )
 
 
@@ -166,23 +208,26 @@ def activation_std_figure(stds: dict, *, width=7.0, height=3.4) -> Figure:
     )
 
 
-def accuracy_gap_figure(widths, train_accuracy, test_accuracy, *, width=6.4, height=3.4):
-    """Training and held-out accuracy against the hidden layer's width (log scale)."""
+def accuracy_gap_figure(widths, train_accuracy, valid_accuracy, *, width=6.4, height=3.4):
+    """Training and validation accuracy against the hidden layer's width (log scale).
+
+    The validation letters are other images of the training fonts.
+    """
     fig, axes = figure_grid(width, height)
     ax = axes[0, 0]
     ax.semilogx(widths, train_accuracy, "o-", color=BLUE, label="training letters")
-    ax.semilogx(widths, test_accuracy, "s-", color=ORANGE, label="held-out fonts")
-    ax.fill_between(widths, test_accuracy, train_accuracy, color=GREY, alpha=0.2, label="gap")
+    ax.semilogx(widths, valid_accuracy, "s--", color=ORANGE, label="validation letters")
+    ax.fill_between(widths, valid_accuracy, train_accuracy, color=GREY, alpha=0.2, label="gap")
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.xaxis.set_minor_locator(NullLocator())  # the widths are the ticks
     ax.set(xlabel="hidden units", ylabel="accuracy")
     ax.legend(frameon=False)
     points = "; ".join(
-        f"{w} units: {a:.3f} training, {b:.3f} held-out"
-        for w, a, b in zip(widths, train_accuracy, test_accuracy, strict=True)
+        f"{w} units: {a:.3f} training, {b:.3f} validation"
+        for w, a, b in zip(widths, train_accuracy, valid_accuracy, strict=True)
     )
     return describe(
         fig,
-        "Line plot of the accuracy on the training letters and on the held-out fonts "
+        "Line plot of the accuracy on the training letters and on the validation letters "
         f"against the number of hidden units, the gap between them shaded ({points}).",
     )
