@@ -412,6 +412,9 @@ def test_each_typical_mistake_gets_its_own_sentence(name):
         ("scale_for_certainty", SCALE_GRID[243], "smaller factor"),
         ("scale_for_certainty", 250, "not on the exercise's grid"),  # the issue's case
         ("scale_for_certainty", 2.3, "not on the exercise's grid"),  # inside, between points
+        ("scale_for_certainty", 238, "looks like a position in it"),  # np.argmax's index
+        ("untrained_loss", np.log(3), "ln 3, the loss of a uniform guess over 3 classes"),
+        ("untrained_loss", np.log2(10), "log base 2"),
         ("scale_for_certainty", 0.001, "not on the exercise's grid"),
         ("untrained_loss", 0.1, "probability each"),
         ("untrained_loss", 1.0, "log base 10"),
@@ -640,3 +643,64 @@ def test_sigma_as_a_size_one_array_is_accepted_and_a_longer_one_is_told_to_be_on
     feedback = checked("sigma_for_unit_logits", lambda X: 1 / np.linalg.norm(X, axis=1))
     assert feedback.correct is False and "return one number (a float)" in feedback.message
     assert "axis you reduced" not in feedback.message
+
+
+def _sigmoid_with_if(z):
+    return 1 / (1 + np.exp(-z)) if z >= 0 else np.exp(z) / (1 + np.exp(z))
+
+
+def _softmax_with_math_exp(x):
+    import math
+
+    e = math.exp(x - np.max(x))
+    return e / e.sum()
+
+
+def _cross_entropy_without_keepdims(logits, labels):
+    log_sum = np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1))
+    log_p = logits - logits.max(axis=1, keepdims=True) - log_sum
+    return -log_p[np.arange(len(labels)), labels].mean()
+
+
+def _relu_backward_with_if(dout, z):
+    return dout * (1.0 if z > 0 else 0.0)
+
+
+def _gradients_with_a_softmax_without_keepdims(W1, b1, W2, b2, X, y):
+    z = X @ W1 + b1
+    h = np.maximum(z, 0)
+    logits = h @ W2 + b2
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    S = e / e.sum(axis=1)
+    G = (S - np.eye(W2.shape[1])[y]) / len(y)
+    dz = (G @ W2.T) * (z > 0)
+    return X.T @ dz, dz.sum(axis=0), h.T @ G, G.sum(axis=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "phrase"),
+    [
+        ("sigmoid", _sigmoid_with_if, "an if (or and, or) met a whole array"),
+        ("relu_backward", _relu_backward_with_if, "an if (or and, or) met a whole array"),
+        ("softmax", _softmax_with_math_exp, "use np.exp and np.log"),
+        ("cross_entropy_from_logits", _cross_entropy_without_keepdims, "keepdims=True"),
+        ("hidden_layer_gradients", _gradients_with_a_softmax_without_keepdims, "keepdims=True"),
+    ],
+)
+def test_numpy_errors_in_any_exercise_get_the_numpy_sentence(name, answer, phrase):
+    """Not "read that error and fix the line": the error's cause and fix, one sentence."""
+    feedback = checked(name, answer)
+    assert feedback.correct is False
+    assert phrase in feedback.message and "read that error" not in feedback.message
+    assert "transpose" not in feedback.message  # a broadcast is not a product's shapes
+
+
+def test_a_log_softmax_shifted_by_the_batch_max_is_told_to_use_each_rows_max():
+    def batch_max(logits, labels):
+        shifted = logits - logits.max()  # one max for the whole batch
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -log_p[np.arange(len(labels)), labels].mean()
+
+    feedback = checked("cross_entropy_from_logits", batch_max)
+    assert feedback.correct is False
+    assert "each row's own max, logits.max(axis=1, keepdims=True)" in feedback.message

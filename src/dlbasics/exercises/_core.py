@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._guard import PASS_THROUGH, TimeLimit, error_text, guarded, recorded_warnings, text_of
+from ._numpy_errors import common_advice
 from ._stubs import is_stub
 
 #: The most entries a result may have before it is converted to float64: far more than
@@ -251,7 +252,7 @@ def _advice(err: BaseException, advice: Callable[[Exception], str] | None) -> st
             "sys.exit() and exit() stop the program; a function gives back its result with return"
         )
     try:
-        extra = advice(err) if advice else ""
+        extra = (advice(err) if advice else "") or common_advice(err)
     except PASS_THROUGH:
         raise
     except BaseException:  # the error's own message could not be read
@@ -332,12 +333,20 @@ def on_grid(value: float, grid, grid_text: str, rtol: float = 2e-3) -> None:
     grid value typed to three or four figures still counts)."""
     points = np.asarray(grid, dtype=float)
     nearest = points[np.argmin(np.abs(points - value))]
-    if not np.isclose(value, nearest, rtol=rtol):
+    if np.isclose(value, nearest, rtol=rtol):
+        return
+    where = (
+        f"{value:.6g} is not on the exercise's grid {grid_text}, which runs from "
+        f"{points.min():.4g} to {points.max():.4g}"
+    )
+    if float(value).is_integer() and points.max() < value < len(points):  # no value: a position
         raise Mistake(
-            f"{value:.6g} is not on the exercise's grid {grid_text}, which runs from "
-            f"{points.min():.4g} to {points.max():.4g}: the answer is one of the grid's values "
-            f"(the nearest to yours is {nearest:.4g})."
+            f"{where}; {value:.0f} looks like a position in it: the answer is the grid's value "
+            f"there, grid[{value:.0f}], not its index."
         )
+    raise Mistake(
+        f"{where}: the answer is one of the grid's values (the nearest to yours is {nearest:.4g})."
+    )
 
 
 def reject_known_wrong(value: float, known, rtol: float = 1e-3, atol: float = 0.0) -> None:

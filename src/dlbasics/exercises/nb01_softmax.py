@@ -17,7 +17,10 @@ def softmax(x):
 
 def _advice(err: Exception) -> str:
     if "broadcast" in str(err):
-        return "the row sums have one entry per row; keep the summed axis (keepdims=True)"
+        return (
+            "the row max or the row sums have one entry per row; keep the reduced axis "
+            "(keepdims=True)"
+        )
     if type(err).__name__ == "AxisError":
         return "a 1-D input has no axis 1; axis=-1, the last axis, holds the classes in 1-D and 2-D"
     return ""

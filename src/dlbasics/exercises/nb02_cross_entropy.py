@@ -31,6 +31,8 @@ def _diagnose_untrained(answer) -> None:
     known = [
         (0.1, "that is the probability each of the 10 classes gets; the loss is -log of it"),
         (1.0, "that is log base 10 of 10; the loss uses the natural log, ln"),
+        (np.log2(10), "that is log base 2 of 10; the loss uses the natural log, ln"),
+        (np.log(3), "that is ln 3, the loss of a uniform guess over 3 classes; here there are 10"),
         (-ln10, "cross-entropy is -log S, and S <= 1, so it is never negative"),
         (5 * ln10, "that is the sum over the 5 samples; the training loss is their mean"),
         (10 * ln10, "that sums over the classes; only the true class's -log S counts"),
@@ -131,7 +133,7 @@ def _diagnose_cross_entropy(answer) -> None:
 def _cross_entropy_mistake(logits, labels, value, got, warned) -> None:
     """Raise the Mistake that explains ``value``, a wrong or warning loss on these inputs."""
     expected = _ce(logits, labels)
-    _unstable_loss(logits, value, expected, got, warned)
+    _unstable_loss(logits, labels, value, expected, got, warned)
     for wrong, why in _variants(logits, labels):
         if np.isclose(value, wrong, rtol=1e-7):
             raise Mistake(f"{got}, expected {expected:.6g}: {why}.")
@@ -141,8 +143,22 @@ def _cross_entropy_mistake(logits, labels, value, got, warned) -> None:
     )
 
 
-def _unstable_loss(logits, value, expected, got, warned) -> None:
+def _global_max_loss(logits, labels) -> float:
+    """The loss of a log-softmax that subtracts the batch's one max, not each row's."""
+    with np.errstate(all="ignore"):
+        shifted = logits - np.max(logits)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return float(-np.mean(log_p[np.arange(len(labels)), labels]))
+
+
+def _unstable_loss(logits, labels, value, expected, got, warned) -> None:
     """Raise the Mistake of a loss that overflowed, hit log 0 or 0 * -inf, or was capped."""
+    if len(logits) > 1 and np.isclose(value, _global_max_loss(logits, labels), rtol=1e-7):
+        raise Mistake(
+            f"{got}, expected {expected:.6g}: logits.max() is the largest logit of the whole "
+            "batch, so a row far below it underflows to exp 0 and log 0 - subtract each "
+            "row's own max, logits.max(axis=1, keepdims=True)."
+        )
     if np.isnan(value) and np.isneginf(logits).any():
         raise Mistake(
             f"{got}, expected {expected:.6g}: a -inf logit has log-probability -inf, and "
