@@ -24,6 +24,7 @@ from dlbasics import (
 from dlbasics.classifier import DivergenceError, LogisticClassifier, gradient_check
 from dlbasics.descent import gradient_descent
 from dlbasics.letters import letters
+from dlbasics.network import RINGS_TRAINING, HiddenLayerClassifier, two_rings
 from dlbasics.numerics import normalize_pixels
 from dlbasics.sigma_experiment import unit_logits
 
@@ -416,6 +417,31 @@ def test_one_epoch_above_the_start_is_not_yet_divergence():
         history["train_loss"].append(loss)
     with pytest.raises(DivergenceError, match=r"epoch 6: .*3 epochs in a row \(3, 3, 3\)"):
         training.check_divergence({"epoch": 6, "train_loss": 3.0}, history, (W, b), 0.7, 0.1)
+
+
+def test_a_loss_that_stays_at_its_start_has_not_diverged():
+    # A model that has not begun to learn wobbles a hair around its start: 0.05 % above
+    # for three epochs is not divergence; 2 % above is.
+    W, b = np.zeros((2, 2)), np.zeros(2)
+    start = math.log(2)
+    history = {"train_loss": [1.0005 * start] * 2}
+    training.check_divergence(
+        {"epoch": 3, "train_loss": 1.0005 * start}, history, (W, b), start, 0.5
+    )
+    history = {"train_loss": [1.02 * start] * 2}
+    with pytest.raises(DivergenceError, match=r"epoch 3: .*3 epochs in a row"):
+        training.check_divergence(
+            {"epoch": 3, "train_loss": 1.02 * start}, history, (W, b), start, 0.5
+        )
+
+
+def test_a_hidden_layer_started_small_learns_slowly_and_is_not_called_diverged():
+    # sigma = 0.01 on the rings: the loss sits a hair above ln 2 for epochs, then falls.
+    # It used to be stopped as diverged, with the advice of a smaller learning rate.
+    X, y = two_rings(400, seed=0)
+    model = HiddenLayerClassifier(16, sigma=0.01, seed=0).fit(X, y, **RINGS_TRAINING)
+    assert len(model.history["epoch"]) == RINGS_TRAINING["epochs"]
+    assert model.score(X, y) > 0.85
 
 
 # -------------------------------------------------- interrupts lose nothing (item 7)
