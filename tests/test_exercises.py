@@ -709,3 +709,23 @@ def test_a_log_softmax_shifted_by_the_batch_max_is_told_to_use_each_rows_max():
     feedback = checked("cross_entropy_from_logits", batch_max)
     assert feedback.correct is False
     assert "each row's own max, logits.max(axis=1, keepdims=True)" in feedback.message
+
+
+def test_a_softmax_that_clips_the_scores_is_told_the_gaps_change():
+    def clipped(x):
+        e = np.exp(np.clip(x, -500, 500))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    feedback = checked("softmax", clipped)
+    assert feedback.correct is False and "clipping the scores changes the gaps" in feedback.message
+
+
+def test_a_softmax_that_always_returns_2d_is_told_to_keep_the_inputs_shape():
+    def always_2d(x):
+        x = np.atleast_2d(x)
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    feedback = checked("softmax", always_2d)
+    assert feedback.correct is False
+    assert "an axis of length 1 too many or too few" in feedback.message

@@ -295,10 +295,13 @@ def as_array(result, label: str, shape: tuple | None) -> np.ndarray:
             f"entries in the wrong shape - build the result with shape {shape} (np.zeros_like "
             "of the input), rather than a flat list or a transpose."
         )
-    raise Mistake(
-        f"{label} returned shape {arr.shape}, expected {shape}: check which axis you "
-        "reduced and whether you kept it."
-    )
+    why = "check which axis you reduced and whether you kept it"
+    if arr.size == np.prod(shape):  # the same entries, an axis of length 1 more or less
+        why = (
+            "an axis of length 1 too many or too few - give back the input's shape "
+            "(np.atleast_2d, a reshape or keepdims on the result adds one)"
+        )
+    raise Mistake(f"{label} returned shape {arr.shape}, expected {shape}: {why}.")
 
 
 def as_float(result, label: str) -> float:

@@ -61,6 +61,13 @@ def _softmax_mistake(x, out, expected, got, warned) -> None:
             f"{got}: right values, but a step of your function warns - find the line that "
             "does (a log of 0? a division by 0?) and avoid it."
         )
+    for limit in (1, 10, 50, 100, 500, 700, 709):  # a clip before exp, to avoid overflow
+        if np.allclose(out, _softmax(np.clip(x, -limit, limit)), rtol=1e-5, atol=1e-7):
+            raise Mistake(
+                f"{got}, expected {show(expected)}: clipping the scores changes the gaps "
+                "between them, and softmax depends only on those gaps - subtract the max "
+                "score instead: softmax(x - max(x)) is the same and never overflows."
+            )
     rows = np.sum(out, axis=-1, keepdims=True)
     raise Mistake(
         f"{got}, expected {show(expected)}: the rows sum to {show(rows.ravel())}; "
