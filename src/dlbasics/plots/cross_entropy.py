@@ -288,6 +288,7 @@ def true_class_loss_at(ps=(0.9, 0.5, 0.1), n_classes: int = 3) -> Figure:
     fig, bar_axes, curve_axes = true_class_loss_figure(len(ps), 3.8 * len(ps), 5.0)
     for bax, cax, p in zip(bar_axes, curve_axes, ps, strict=True):
         TrueClassLoss(cax, p, n_classes, bars_ax=bax)
+        bax.set_title(f"the true class gets p = {p:g}")  # which column is which, in words
     losses = ", ".join(f"p = {p:g}: D = {-np.log(p):.2f}" for p in ps)
     return describe(
         fig,
