@@ -729,3 +729,13 @@ def test_a_softmax_that_always_returns_2d_is_told_to_keep_the_inputs_shape():
     feedback = checked("softmax", always_2d)
     assert feedback.correct is False
     assert "an axis of length 1 too many or too few" in feedback.message
+
+
+def test_a_log_softmax_over_the_whole_batch_is_told_to_pass_axis_1():
+    import scipy.special
+
+    def whole_batch(logits, labels):  # scipy's default axis=None: all entries at once
+        return -scipy.special.log_softmax(logits)[np.arange(len(labels)), labels].mean()
+
+    feedback = checked("cross_entropy_from_logits", whole_batch)
+    assert feedback.correct is False and "pass axis=1, one row each" in feedback.message

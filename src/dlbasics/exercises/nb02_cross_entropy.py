@@ -53,54 +53,69 @@ def cross_entropy_from_logits(logits, labels):
 
 def _variants(logits, labels) -> list[tuple[float, str]]:
     """What typical mistakes return on these inputs, with the sentence for each."""
-    n = len(labels)
     with np.errstate(all="ignore"):
         log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-        log_p0 = logits - np.log(np.exp(logits).sum(0, keepdims=True))
-        true = log_p[np.arange(n), labels]
-        return [
-            (
-                -true.mean() * n,
-                f"the loss grows with the batch: you summed over the {n} samples "
-                "instead of taking the mean",
-            ),
-            (
-                true.mean(),
-                "the loss is negative: cross-entropy is -log S of the true class, "
-                "mind the minus sign",
-            ),
-            (
-                -true.mean() / np.log(10),
-                "your value is the right one divided by ln 10: use the "
-                "natural log np.log, not np.log10",
-            ),
-            (
-                -true.mean() / np.log(2),
-                "your value is the right one divided by ln 2: use the "
-                "natural log np.log, not np.log2",
-            ),
-            (
-                -log_p[:, labels].mean(),
-                "log_p[:, labels] picks every sample's log-probability "
-                "for every label; take each sample's own class, log_p[np.arange(N), labels]",
-            ),
-            (
-                -log_p0[np.arange(n), labels].mean(),
-                "the softmax was taken over axis 0 (across "
-                "samples); the classes are on the last axis",
-            ),
-            (
-                -logits[np.arange(n), labels].mean(),
-                "you used the raw logits; take the log of "
-                "the softmax probabilities (log-softmax) first",
-            ),
-            (
-                -true.mean() / logits.shape[1],
-                f"your value is the right one divided by the {logits.shape[1]} classes: "
-                "np.mean over the whole N x K array averages the zeros of the one-hot rows "
-                "too - sum over the classes, then take the mean over the samples",
-            ),
-        ]
+        true = log_p[np.arange(len(labels)), labels]
+        return _wrong_entries(logits, labels, log_p) + _wrong_scale(true, logits.shape[1])
+
+
+def _wrong_entries(logits, labels, log_p) -> list[tuple[float, str]]:
+    """A softmax over the wrong entries, or the wrong entries picked from it."""
+    rows = np.arange(len(labels))
+    log_p0 = logits - np.log(np.exp(logits).sum(0, keepdims=True))
+    log_p_all = logits - np.log(np.exp(logits).sum())  # one softmax over the whole batch
+    return [
+        (
+            -log_p_all[rows, labels].mean(),
+            "the softmax ran over the whole batch at once - scipy.special.log_softmax "
+            "and a sum without an axis do that by default: pass axis=1, one row each",
+        ),
+        (
+            -log_p[:, labels].mean(),
+            "log_p[:, labels] picks every sample's log-probability "
+            "for every label; take each sample's own class, log_p[np.arange(N), labels]",
+        ),
+        (
+            -log_p0[rows, labels].mean(),
+            "the softmax was taken over axis 0 (across samples); the classes are on the last axis",
+        ),
+        (
+            -logits[rows, labels].mean(),
+            "you used the raw logits; take the log of "
+            "the softmax probabilities (log-softmax) first",
+        ),
+    ]
+
+
+def _wrong_scale(true, n_classes: int) -> list[tuple[float, str]]:
+    """The right log-probabilities ``true``, summed, signed or scaled wrongly."""
+    n = len(true)
+    return [
+        (
+            -true.mean() * n,
+            f"the loss grows with the batch: you summed over the {n} samples "
+            "instead of taking the mean",
+        ),
+        (
+            true.mean(),
+            "the loss is negative: cross-entropy is -log S of the true class, mind the minus sign",
+        ),
+        (
+            -true.mean() / np.log(10),
+            "your value is the right one divided by ln 10: use the "
+            "natural log np.log, not np.log10",
+        ),
+        (
+            -true.mean() / np.log(2),
+            "your value is the right one divided by ln 2: use the natural log np.log, not np.log2",
+        ),
+        (
+            -true.mean() / n_classes,
+            f"your value is the right one divided by the {n_classes} classes: "
+            "np.mean over the whole N x K array averages the zeros of the one-hot rows "
+            "too - sum over the classes, then take the mean over the samples",
+        ),
+    ]
 
 
 def _diagnose_cross_entropy(answer) -> None:
