@@ -43,7 +43,7 @@ REPR = re.compile(r"^\w+\((value|children)=|\\x89PNG")
 LIVE_TRAINING = re.compile(r"\bTrainingProgress\(")
 LIVE_TRAINING_CELLS = {"05_training_the_classifier.ipynb": 1, "06_one_hidden_layer.ipynb": 1}
 # Cells whose numbers change with the last bits of the arithmetic (diverging runs; the narrow
-# networks of 06 and its 60 epochs on 500 images): compared only under the BLAS kernel that
+# networks of 06 and its 40 epochs on 500 images): compared only under the BLAS kernel that
 # computed them (tests/notebook_images.py). Counted, so that the tag spreads only on purpose.
 ROUNDING_SENSITIVE_CELLS = {"05_training_the_classifier.ipynb": 4, "06_one_hidden_layer.ipynb": 2}
 

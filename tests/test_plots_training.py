@@ -765,3 +765,9 @@ def test_in_ipython_the_learners_inline_settings_win(inline_shell, monkeypatch):
     select_figure_formats(inline_shell, {"svg"})
     data, _ = inline_shell.display_formatter.format(_one_panel())
     assert "image/svg+xml" in data and "image/png" not in data
+
+
+def test_the_loss_curves_alt_text_counts_epochs_in_whole_numbers():
+    h = {"epoch": [1, 2], "train_loss": [1.5, 1.0], "valid_loss": [1.4, 1.1]}
+    alt = plots.loss_curves_figure({"run": h}).alt
+    assert "training loss 1 after epoch 2, validation loss 1.1" in alt and "2.0" not in alt

@@ -162,7 +162,7 @@ def _final_losses(label: str, history) -> str:
     h = _check_history(history)
     if not h["epoch"].size:
         return f"{label}: no epoch completed"
-    text = f"{label}: training loss {h['train_loss'][-1]:.3g} after epoch {h['epoch'][-1]}"
+    text = f"{label}: training loss {h['train_loss'][-1]:.3g} after epoch {h['epoch'][-1]:.0f}"
     if h["valid_loss"].size:
         text += f", validation loss {h['valid_loss'][-1]:.3g}"
     return text
