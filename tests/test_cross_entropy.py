@@ -265,3 +265,14 @@ def test_a_perfect_prediction_costs_zero_not_minus_zero():
         cross_entropy_from_logits([[0.0, -np.inf]], [[1.0, 0.0]]),
     ]
     assert perfect == [0.0, 0.0, 0.0] and not np.signbit(perfect).any()
+
+
+def test_probabilities_rounded_in_float32_are_distributions_in_float64():
+    """A float32 softmax stored as float64 sums to 1 only to about 1e-7: still accepted."""
+    logits = np.random.default_rng(0).normal(0, 3, size=(1000, 10)).astype(np.float32)
+    S = softmax(logits).astype(np.float64)
+    assert np.abs(S.sum(axis=1) - 1).max() > np.sqrt(np.finfo(np.float64).eps)  # the case
+    L = one_hot(np.zeros(1000, dtype=int), 10)
+    assert np.isfinite(cross_entropy(S, L)).all() and np.isfinite(entropy(S)).all()
+    with pytest.raises(ValueError, match="S must sum to 1"):
+        cross_entropy(np.full(3, 0.333), np.eye(3)[0])  # rounded by hand to 3 figures: 0.999

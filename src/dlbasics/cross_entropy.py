@@ -41,17 +41,21 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     return L
 
 
-def _check_distributions(p: np.ndarray, name: str, axis: int) -> None:
-    """Each slice along ``axis`` a distribution: values in [0, 1] that sum to 1.
+# How far from 1 a distribution's sum may be: the square root of float32's eps, or of the
+# dtype's own where that is coarser (float16). Rounding, not a mistake: a softmax computed
+# in float32 and stored as float64 is off by about 1e-7, more than float64's own 1.5e-8.
+SUM_TOLERANCE = float(np.sqrt(np.finfo(np.float32).eps))  # 3.5e-4
 
-    The sum may be off by ``sqrt(eps)`` of the dtype (1.5e-8 in float64, 3.5e-4 in
-    float32): the rounding of a softmax, not a mistake. A slice holding NaN passes.
-    """
+
+def _check_distributions(p: np.ndarray, name: str, axis: int) -> None:
+    """Each slice along ``axis`` a distribution: values in [0, 1] that sum to 1, within
+    ``SUM_TOLERANCE`` (or ``sqrt(eps)`` of a coarser dtype). A slice holding NaN passes."""
     bad = (p < 0) | (p > 1)  # NaN is let through: it propagates to the result
     if np.any(bad):
         raise ValueError(f"{name} must hold probabilities in [0, 1], got {p[bad].flat[0]}")
     total = np.sum(p, axis=axis)
-    off = np.abs(total - 1) > np.sqrt(np.finfo(p.dtype).eps)  # False where NaN
+    tolerance = max(SUM_TOLERANCE, float(np.sqrt(np.finfo(p.dtype).eps)))
+    off = np.abs(total - 1) > tolerance  # False where NaN
     if np.any(off):
         raise ValueError(
             f"{name} must sum to 1 along axis {axis}, got a sum of {total[off].flat[0]}"
@@ -75,8 +79,8 @@ def entropy(p, axis: int = -1) -> np.ndarray:
     ``ln K`` for the uniform distribution over K classes (most uncertain), 0 for
     a one-hot one (certain). It is the cross-entropy of ``p`` with itself,
     ``cross_entropy(p, p)``. Each slice along ``axis`` must be a distribution:
-    values in [0, 1] summing to 1 (within ``sqrt(eps)`` of the dtype, e.g.
-    1.5e-8 in float64); a slice holding NaN gives NaN.
+    values in [0, 1] summing to 1 (within 3.5e-4: far more than any softmax's
+    rounding, far less than a mistake); a slice holding NaN gives NaN.
 
     Each term is ``scipy.special.entr(p_i)`` = :math:`-p_i \ln p_i` (0 at 0).
 
@@ -105,7 +109,7 @@ def cross_entropy(S, L, axis: int = -1) -> np.ndarray:
     ----------
     S : array_like
         Predicted probabilities: values in [0, 1], each slice along ``axis`` summing
-        to 1 (within ``sqrt(eps)`` of the dtype, as for :func:`entropy`).
+        to 1 (within 3.5e-4, as for :func:`entropy`).
     L : array_like
         Target probabilities (usually one-hot labels), same shape as ``S``, each
         slice a distribution too.
