@@ -375,6 +375,7 @@ WRONG = {
         (lambda *p: (lambda g: (g[0], g[1] / 7, g[2], g[3] / 7))(_hidden(*p)), "sum the rows"),
         (lambda *p: (lambda g: (g[2], g[3], g[0], g[1]))(_hidden(*p)), "in another order"),
         (lambda *p: (lambda g: (g[0] + 1e-3, *g[1:]))(_hidden(*p)), "go backward one step"),
+        (lambda *p: (*_hidden(*p)[:3], _hidden(*p)[3] / 7), "while dW2 is right"),
     ],
     "he_sigma": [
         (lambda n: np.sqrt(1 / n), "LeCun's sqrt(1 / fan_in)"),
@@ -685,8 +686,10 @@ def _gradients_with_a_softmax_without_keepdims(W1, b1, W2, b2, X, y):
 @pytest.mark.parametrize(
     ("name", "answer", "phrase"),
     [
-        ("sigmoid", _sigmoid_with_if, "an if (or and, or) met a whole array"),
-        ("relu_backward", _relu_backward_with_if, "an if (or and, or) met a whole array"),
+        ("sigmoid", _sigmoid_with_if, "Python's if, and, or"),
+        ("relu_backward", _relu_backward_with_if, "Python's if, and, or"),
+        ("relu_backward", lambda dout, z: dout * max(z, 0), "its built-in max and min"),
+        ("softmax", lambda x: np.exp(x - max(x)) / np.exp(x - max(x)).sum(-1), "built-in max"),
         ("softmax", _softmax_with_math_exp, "use np.exp and np.log"),
         ("cross_entropy_from_logits", _cross_entropy_without_keepdims, "keepdims=True"),
         ("hidden_layer_gradients", _gradients_with_a_softmax_without_keepdims, "keepdims=True"),
@@ -739,3 +742,22 @@ def test_a_log_softmax_over_the_whole_batch_is_told_to_pass_axis_1():
 
     feedback = checked("cross_entropy_from_logits", whole_batch)
     assert feedback.correct is False and "pass axis=1, one row each" in feedback.message
+
+
+def test_np_dot_with_a_missing_transpose_is_told_to_transpose():
+    def dot_without_transpose(W1, b1, W2, b2, X, y):
+        z = X @ W1 + b1
+        h = np.maximum(z, 0)
+        logits = h @ W2 + b2
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        G = (e / e.sum(axis=1, keepdims=True) - np.eye(W2.shape[1])[y]) / len(y)
+        dz = np.dot(G, W2) * (z > 0)  # W2, not W2.T
+        return X.T @ dz, dz.sum(axis=0), h.T @ G, G.sum(axis=0)
+
+    feedback = checked("hidden_layer_gradients", dot_without_transpose)
+    assert "one factor needs a transpose" in feedback.message
+
+
+def test_a_nan_sigma_is_not_taken_for_a_random_draw():
+    feedback = checked("he_sigma", lambda n: np.sqrt(2 / n - 1))
+    assert feedback.correct is False and "random" not in feedback.message

@@ -18,8 +18,9 @@ def common_advice(err: BaseException) -> str:
     text = str(err)
     if "truth value of an array" in text:
         return (
-            "an if (or and, or) met a whole array, not one number: work on every entry at "
-            "once, with a comparison such as z > 0 (an array of True and False) or np.where"
+            "Python's if, and, or, and its built-in max and min, want one number and met a "
+            "whole array: use numpy's, which work on every entry at once - a comparison "
+            "such as z > 0, np.where, np.maximum, or np.max(x, axis=-1, keepdims=True)"
         )
     if "converted to Python scalars" in text:
         return (

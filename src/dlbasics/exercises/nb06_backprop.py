@@ -80,7 +80,8 @@ def _network_mistakes(W1, b1, W2, b2, X, y):
 
 
 def _shape_advice(err: Exception) -> str:
-    if isinstance(err, ValueError) and "matmul" in str(err):  # (broadcasting: common_advice)
+    text = str(err)  # np.matmul's and np.dot's words for it (broadcasting: common_advice)
+    if isinstance(err, ValueError) and ("matmul" in text or "not aligned" in text):
         return (
             "a product's shapes don't line up, so one factor needs a transpose: write the "
             "shapes under each product, e.g. dh = G @ W2.T is (N, K) @ (K, H) and "
@@ -151,6 +152,11 @@ def diagnose_hidden_layer(answer) -> None:
                 np.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(grads, wrong, strict=True)
             ):
                 raise Mistake(f"{label}: {why}.")
+        if not close[3] and close[2]:  # dW2 = h.T @ G is right, so G is: db2 alone
+            raise Mistake(
+                f"{label}: db2 = {show(grads[3])}, expected {show(right[3])}, while dW2 is right "
+                "- db2 is G summed over the samples, G.sum(axis=0)."
+            )
         if not close[3]:  # db2 is G summed: G itself is wrong
             raise Mistake(
                 f"{label}: db2 = {show(grads[3])}, expected {show(right[3])}, so G, the gradient "

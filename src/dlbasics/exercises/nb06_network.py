@@ -87,7 +87,7 @@ def _diagnose_he_sigma(answer) -> None:
         out, warned = call(f, label, fan_in)
         sigma = as_float(out, label)
         again = as_float(call(f, label, fan_in)[0], label)
-        if again != sigma:
+        if again != sigma and not (np.isnan(sigma) and np.isnan(again)):
             raise Mistake(
                 f"{label} gave {sigma:.6g}, then {again:.6g}: it draws a random weight - "
                 "return sigma itself, the standard deviation the weights are drawn with."
