@@ -11,14 +11,18 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 
 from .base import BLUE, GREY, ORANGE, decade_ticks, describe, figure_grid, panel_values
 
-# Behind the points: light tints of the two classes' colours, light enough for the points
-# to stand out and of different lightness (grey levels 232 and 216), and black on the
-# boundary, so that the regions read without colour too.
-_REGIONS = ListedColormap(["#deebf7", "#fdd0a2", "black"])
+# Behind the points: light tints of the two classes' colours, of different lightness (grey
+# levels 232 and 216), and black on the boundary, so that the regions read without colour.
+_TINTS = ("#deebf7", "#fdd0a2")
+_REGIONS = ListedColormap([*_TINTS, "black"])
+# The points: the classes' colours, the ring's darkened so that its points stand out on its
+# own tint in grey too (grey level 108 against 216; ORANGE's 152 nearly vanished there).
+_POINTS = (BLUE, "#c45500")
 _BOUNDARY = 2  # the value _with_boundary gives the boundary's pixels
 _GRID_POINTS = 150
 _EXTENT = 2.6  # the rings reach radius about 2.3
@@ -43,13 +47,15 @@ def _with_boundary(regions: np.ndarray) -> np.ndarray:
 def _legend(fig: Figure) -> None:
     """Below the panels: the classes' colours (points and shading) and the black boundary."""
     handles = [
-        Line2D([], [], ls="", marker="o", ms=4, color=BLUE, label="disc (class 0)"),
-        Line2D([], [], ls="", marker="o", ms=4, color=ORANGE, label="ring (class 1)"),
+        Line2D([], [], ls="", marker="o", ms=4, color=_POINTS[0], label="disc (class 0)"),
+        Line2D([], [], ls="", marker="o", ms=4, color=_POINTS[1], label="ring (class 1)"),
+        Patch(facecolor=_TINTS[0], edgecolor=GREY, label="predicted disc"),
+        Patch(facecolor=_TINTS[1], edgecolor=GREY, label="predicted ring"),
         Line2D([], [], color="black", label="boundary"),
     ]
-    side_by_side = fig.get_figwidth() >= 8  # inches: room for the three entries in one row
-    fig.legend(handles=handles, loc="outside lower center", ncols=3 if side_by_side else 1,
-               frameon=False)  # fmt: skip
+    width = fig.get_figwidth()  # inches: all five entries in a row from 8, two from 5
+    ncols = 5 if width >= 8 else 2 if width >= 5 else 1
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False)
 
 
 def _units_label(value) -> str:
@@ -59,7 +65,7 @@ def _units_label(value) -> str:
 def _scatter(ax, X, y) -> list:
     points = [
         ax.scatter(*X[y == k].T, s=6, color=colour, linewidths=0)
-        for k, colour in enumerate((BLUE, ORANGE))
+        for k, colour in enumerate(_POINTS)
     ]
     ax.set(xticks=[], yticks=[], aspect="equal", xlim=(-_EXTENT, _EXTENT), ylim=(-_EXTENT, _EXTENT))
     return points
