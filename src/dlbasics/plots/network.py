@@ -160,9 +160,9 @@ def decision_regions_figure(X, y, X_test, y_test, models, value, *, width=8.6, h
 def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) -> Figure:
     """Static twin of the slider: :class:`DecisionRegions` at a few values, side by side.
 
-    ``labels`` (one format string per value, default "1 hidden unit", "2 hidden
-    units", ...) names the panels; ``fig.plots`` keeps them, so their accuracies can
-    be printed.
+    ``labels`` (one format string per value, or None for the default "1 hidden
+    unit", "2 hidden units", ...) names the panels; ``fig.plots`` keeps them, so
+    their accuracies can be printed.
     """
     values = panel_values(values, "values", "values")
     labels = [None] * len(values) if labels is None else list(labels)
@@ -172,7 +172,7 @@ def decision_regions_at(X, y, X_test, y_test, models, values, *, labels=None) ->
         for ax, value, label in zip(axes[0], values, labels, strict=True)
     ]
     _legend(fig)
-    shown = "; ".join(f"{plot.title.get_text()}" for plot in fig.plots)
+    shown = "; ".join(plot.title.get_text() for plot in fig.plots)
     return describe(
         fig,
         "One panel per model: the plane shaded by the class each model predicts, the "
